@@ -1,0 +1,121 @@
+package basketball
+
+import "time"
+
+// Registration statuses.
+const (
+	StatusPending       = "pending"
+	StatusPaid          = "paid"
+	StatusExpired       = "expired"
+	StatusPaymentFailed = "payment_failed"
+	StatusRefunded      = "refunded"
+	StatusCanceled      = "canceled"
+)
+
+// Payment methods.
+const (
+	MethodCard  = "card"
+	MethodPromo = "promo"
+)
+
+// ValidStatus reports whether s is one of the registration statuses.
+func ValidStatus(s string) bool {
+	switch s {
+	case StatusPending, StatusPaid, StatusExpired, StatusPaymentFailed, StatusRefunded, StatusCanceled:
+		return true
+	}
+	return false
+}
+
+// Registration is one player at one tryout, with its payment state.
+type Registration struct {
+	ID                      string     `json:"id"`
+	ClubID                  string     `json:"-"`
+	TryoutID                string     `json:"tryout_id"`
+	ParentID                string     `json:"parent_id"`
+	PlayerID                string     `json:"player_id"`
+	Status                  string     `json:"status"`
+	Method                  string     `json:"method"`
+	AmountCents             int64      `json:"amount_cents"`
+	Currency                string     `json:"currency"`
+	PromoCodeID             string     `json:"-"`
+	StripeCheckoutSessionID string     `json:"stripe_checkout_session_id"`
+	CheckoutURL             string     `json:"-"`
+	CheckoutExpiresAt       *time.Time `json:"-"`
+	StripePaymentIntentID   string     `json:"stripe_payment_intent_id"`
+	AmountPaidCents         *int64     `json:"amount_paid_cents"`
+	CheckoutAttempts        int        `json:"checkout_attempts"`
+	HoldUntil               time.Time  `json:"-"`
+	CreatedAt               time.Time  `json:"created_at"`
+	PaidAt                  *time.Time `json:"paid_at"`
+	ConfirmationSentAt      *time.Time `json:"confirmation_sent_at"`
+
+	// Denormalised for listings and pages; filled by the store's reads.
+	ClubSlug        string `json:"club"`
+	ParentEmail     string `json:"parent_email"`
+	ParentFirstName string `json:"parent_first_name"`
+	ParentLastName  string `json:"parent_last_name"`
+	PlayerFirstName string `json:"player_first_name"`
+	PlayerLastName  string `json:"player_last_name"`
+	TryoutName      string `json:"tryout_name"`
+}
+
+// RegistrationRequest is what a parent submits, by JSON or by the form.
+type RegistrationRequest struct {
+	TryoutID  string      `json:"tryout_id"`
+	Parent    ParentInput `json:"parent"`
+	Player    PlayerInput `json:"player"`
+	PromoCode string      `json:"promo_code"`
+}
+
+// ParentInput is the parent part of a registration request.
+type ParentInput struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Email     string `json:"email"`
+	Phone     string `json:"phone"`
+}
+
+// PlayerInput is the player part of a registration request.
+type PlayerInput struct {
+	FirstName    string `json:"first_name"`
+	LastName     string `json:"last_name"`
+	BirthDate    string `json:"birth_date"`
+	Grade        *int   `json:"grade"`
+	Position     string `json:"position"`
+	HeightInches *int   `json:"height_inches"`
+}
+
+// PaymentEvent is what the store needs of a Stripe webhook event. The web
+// layer fills it from the verified payload; the store decides its effect
+// in one transaction with the record that the event was seen.
+type PaymentEvent struct {
+	ID   string
+	Type string
+
+	// From checkout.session.* events.
+	MetadataType    string
+	RegistrationRef string // metadata.registration_id, as sent; may be junk
+	SessionID       string
+	PaymentStatus   string
+	PaymentIntentID string
+	AmountTotal     int64
+
+	// From charge.refunded.
+	FullyRefunded bool
+
+	// Malformed says why the event's data could not be read, if it could not.
+	Malformed string
+}
+
+// Stripe event types the service acts on.
+const (
+	EventCheckoutCompleted     = "checkout.session.completed"
+	EventAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
+	EventAsyncPaymentFailed    = "checkout.session.async_payment_failed"
+	EventCheckoutExpired       = "checkout.session.expired"
+	EventChargeRefunded        = "charge.refunded"
+)
+
+// MetadataTypeRegistration marks Checkout Sessions this service made.
+const MetadataTypeRegistration = "tryout_registration"

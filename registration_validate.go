@@ -1,0 +1,92 @@
+package basketball
+
+import (
+	"strings"
+	"time"
+)
+
+// Positions a player may give.
+var positions = map[string]bool{"guard": true, "forward": true, "center": true}
+
+// Normalize trims every text field and lower-cases email and position.
+func (r *RegistrationRequest) Normalize() {
+	r.TryoutID = strings.TrimSpace(r.TryoutID)
+	r.PromoCode = strings.TrimSpace(r.PromoCode)
+	p := &r.Parent
+	p.FirstName, p.LastName = strings.TrimSpace(p.FirstName), strings.TrimSpace(p.LastName)
+	p.Email = strings.ToLower(strings.TrimSpace(p.Email))
+	p.Phone = strings.TrimSpace(p.Phone)
+	pl := &r.Player
+	pl.FirstName, pl.LastName = strings.TrimSpace(pl.FirstName), strings.TrimSpace(pl.LastName)
+	pl.BirthDate = strings.TrimSpace(pl.BirthDate)
+	pl.Position = strings.ToLower(strings.TrimSpace(pl.Position))
+}
+
+// Validate checks the shape of a normalized request and reports every bad
+// field at once, keyed like "parent.email". The age rule needs the tryout
+// and is checked by CheckAge.
+func (r RegistrationRequest) Validate() error {
+	f := map[string]string{}
+	if r.TryoutID == "" {
+		f["tryout_id"] = "is required"
+	}
+	checkName(f, "parent.first_name", r.Parent.FirstName, 100)
+	checkName(f, "parent.last_name", r.Parent.LastName, 100)
+	switch {
+	case r.Parent.Email == "":
+		f["parent.email"] = "is required"
+	case !ValidEmail(r.Parent.Email):
+		f["parent.email"] = "is not a valid email address"
+	}
+	if len(r.Parent.Phone) > 40 {
+		f["parent.phone"] = "is too long"
+	}
+	checkName(f, "player.first_name", r.Player.FirstName, 100)
+	checkName(f, "player.last_name", r.Player.LastName, 100)
+	if r.Player.BirthDate == "" {
+		f["player.birth_date"] = "is required"
+	} else if _, err := time.Parse(time.DateOnly, r.Player.BirthDate); err != nil {
+		f["player.birth_date"] = "must be a real date as YYYY-MM-DD"
+	}
+	if g := r.Player.Grade; g != nil && (*g < 1 || *g > 12) {
+		f["player.grade"] = "must be between 1 and 12"
+	}
+	if h := r.Player.HeightInches; h != nil && (*h < 36 || *h > 96) {
+		f["player.height_inches"] = "must be between 36 and 96 inches"
+	}
+	if r.Player.Position != "" && !positions[r.Player.Position] {
+		f["player.position"] = "must be guard, forward or center"
+	}
+	if len(r.PromoCode) > 40 {
+		f["promo_code"] = "is too long"
+	}
+	return fieldErrors(f)
+}
+
+// Youngest and oldest age a player may be on the day of the tryout.
+const (
+	MinAge = 4
+	MaxAge = 20
+)
+
+// CheckAge reports an EInvalid error unless the player is MinAge to MaxAge
+// years old on the tryout's day, in the tryout's time zone.
+func (r RegistrationRequest) CheckAge(t Tryout) error {
+	born, err := time.Parse(time.DateOnly, r.Player.BirthDate)
+	if err != nil {
+		return FieldErrors(map[string]string{"player.birth_date": "must be a real date as YYYY-MM-DD"})
+	}
+	if age := AgeOn(born, t.StartsAt.In(t.Loc())); age < MinAge || age > MaxAge {
+		return FieldErrors(map[string]string{"player.birth_date": "the player must be 4 to 20 years old at the tryout"})
+	}
+	return nil
+}
+
+// AgeOn returns a person's age in whole years on the calendar day of at.
+func AgeOn(born, at time.Time) int {
+	age := at.Year() - born.Year()
+	if at.Month() < born.Month() || (at.Month() == born.Month() && at.Day() < born.Day()) {
+		age--
+	}
+	return age
+}

@@ -1,0 +1,232 @@
+// Package sqldb stores basketball-api's data in SQLite (embedded, the
+// default) or PostgreSQL (several replicas share one database).
+//
+// Both engines run the same hand-written SQL: $n placeholders, RETURNING and
+// ON CONFLICT behave alike on modernc.org/sqlite and pgx's database/sql
+// driver, so one set of queries serves both. The differences are few and
+// live in dialect: how a timestamp is written and read (TEXT in SQLite,
+// TIMESTAMPTZ in PostgreSQL), and row locks (FOR UPDATE, which SQLite does
+// not need because its write transactions are serialised). That costs far
+// less than two generated query packages would. Each engine has its own
+// numbered migrations, embedded and applied by goose, followed by River's.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the store. It is safe for concurrent use.
+type DB struct {
+	sql     *sql.DB
+	engine  string
+	now     func() time.Time
+	enqueue Enqueuer
+}
+
+// Enqueuer puts the post-payment job of a registration in the queue, inside
+// the transaction that made the registration paid, so the job exists if and
+// only if the payment was recorded.
+type Enqueuer interface {
+	EnqueuePostPayment(ctx context.Context, tx *sql.Tx, registrationID string, delay time.Duration) error
+}
+
+// Options tune Open.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests stub it.
+	Now func() time.Time
+	// MaxOpenConns bounds the pool; zero picks a default per engine.
+	MaxOpenConns int
+}
+
+// ParseURL checks a DATABASE_URL and returns its engine and the DSN to give
+// database/sql. It never touches the file system or the network.
+func ParseURL(raw string) (engine, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(raw, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" || strings.ContainsAny(path, "?#") {
+			return "", "", fmt.Errorf("DATABASE_URL: want sqlite:PATH, got %q", raw)
+		}
+		q := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		return SQLite, "file:" + path + "?" + q, nil
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			return "", "", fmt.Errorf("DATABASE_URL: not a valid postgres:// URL")
+		}
+		return Postgres, raw, nil
+	}
+	scheme, _, _ := strings.Cut(raw, ":")
+	return "", "", fmt.Errorf("DATABASE_URL: unknown scheme %q (want sqlite:PATH or postgres://…)", scheme)
+}
+
+// Open connects to the database named by a DATABASE_URL and checks that it
+// answers. It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
+	engine, dsn, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	driver := "pgx"
+	if engine == SQLite {
+		driver = "sqlite"
+		path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
+		if dir := filepath.Dir(path); dir != "" {
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return nil, fmt.Errorf("DATABASE_URL: folder %q of the SQLite file does not exist", dir)
+			}
+		}
+	}
+	sdb, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := opts.MaxOpenConns
+	if n == 0 {
+		n = 16
+		if engine == SQLite {
+			n = 8
+		}
+	}
+	sdb.SetMaxOpenConns(n)
+	sdb.SetMaxIdleConns(n)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("database unreachable: %w", redact(err, rawURL))
+	}
+	if engine == SQLite {
+		// A file that is not a database only fails at its first query.
+		var v int
+		if err := sdb.QueryRowContext(pctx, "SELECT count(*) FROM sqlite_master").Scan(&v); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("database unreadable: %w", err)
+		}
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &DB{sql: sdb, engine: engine, now: now}, nil
+}
+
+// redact removes a password that a driver error might echo from the URL.
+func redact(err error, rawURL string) error {
+	u, perr := url.Parse(rawURL)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	if p, ok := u.User.Password(); ok && p != "" && strings.Contains(err.Error(), p) {
+		return errors.New(strings.ReplaceAll(err.Error(), p, "xxxxx"))
+	}
+	return err
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Engine returns SQLite or Postgres.
+func (db *DB) Engine() string { return db.engine }
+
+// SQL returns the pool, for River and for tests.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Now returns the store's clock reading.
+func (db *DB) Now() time.Time { return db.now().UTC() }
+
+// SetEnqueuer installs the job queue used when a registration becomes paid.
+// Without one, paid registrations get no post-payment job (CLI use).
+func (db *DB) SetEnqueuer(e Enqueuer) { db.enqueue = e }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// RiverDriver returns River's driver for this database; both work jobs and
+// insert them with the same *sql.Tx the store uses.
+func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if db.engine == SQLite {
+		return riversqlite.New(db.sql)
+	}
+	return riverdatabasesql.New(db.sql)
+}
+
+// Migrate applies the store's migrations and then River's.
+func (db *DB) Migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations/"+db.engine)
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	var popts []goose.ProviderOption
+	if db.engine == Postgres {
+		dialect = goose.DialectPostgres
+		// Replicas starting together must not migrate at the same time.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		popts = append(popts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, db.sql, dir, popts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	m, err := rivermigrate.New(db.RiverDriver(), nil)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrate: %w", err)
+	}
+	return nil
+}
+
+// tx runs fn in a transaction, committing when fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

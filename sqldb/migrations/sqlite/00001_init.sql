@@ -1,0 +1,116 @@
+-- +goose Up
+-- Times are TEXT in UTC, fixed-width RFC 3339 with microseconds, so they
+-- compare correctly as strings. This file mirrors ../postgres/00001_init.sql.
+CREATE TABLE clubs (
+    id         TEXT PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    email_from TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE tryouts (
+    id         TEXT PRIMARY KEY,
+    club_id    TEXT NOT NULL REFERENCES clubs (id),
+    name       TEXT NOT NULL,
+    starts_at  TEXT NOT NULL,
+    ends_at    TEXT NOT NULL,
+    timezone   TEXT NOT NULL,
+    location   TEXT NOT NULL,
+    fee_cents  INTEGER NOT NULL CHECK (fee_cents >= 0),
+    currency   TEXT NOT NULL,
+    capacity   INTEGER CHECK (capacity > 0),
+    open       INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX tryouts_club ON tryouts (club_id, starts_at);
+
+CREATE TABLE parents (
+    id         TEXT PRIMARY KEY,
+    club_id    TEXT NOT NULL REFERENCES clubs (id),
+    email      TEXT NOT NULL, -- always lower-cased
+    first_name TEXT NOT NULL,
+    last_name  TEXT NOT NULL,
+    phone      TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (club_id, email)
+);
+
+CREATE TABLE players (
+    id             TEXT PRIMARY KEY,
+    parent_id      TEXT NOT NULL REFERENCES parents (id),
+    first_name     TEXT NOT NULL,
+    last_name      TEXT NOT NULL,
+    first_name_key TEXT NOT NULL, -- lower-cased, to find the same child again
+    last_name_key  TEXT NOT NULL,
+    birth_date     TEXT NOT NULL, -- YYYY-MM-DD, a calendar date without zone
+    grade          INTEGER,
+    position       TEXT NOT NULL DEFAULT '',
+    height_inches  INTEGER,
+    created_at     TEXT NOT NULL,
+    UNIQUE (parent_id, first_name_key, last_name_key, birth_date)
+);
+
+CREATE TABLE promo_codes (
+    id               TEXT PRIMARY KEY,
+    club_id          TEXT NOT NULL REFERENCES clubs (id),
+    code             TEXT NOT NULL,
+    code_key         TEXT NOT NULL, -- lower-cased
+    percent_off      INTEGER CHECK (percent_off BETWEEN 1 AND 100),
+    amount_off_cents INTEGER CHECK (amount_off_cents > 0),
+    max_uses         INTEGER CHECK (max_uses > 0),
+    uses             INTEGER NOT NULL DEFAULT 0 CHECK (uses >= 0),
+    expires_at       TEXT,
+    created_at       TEXT NOT NULL,
+    UNIQUE (club_id, code_key),
+    CHECK ((percent_off IS NULL) <> (amount_off_cents IS NULL))
+);
+
+CREATE TABLE registrations (
+    id                         TEXT PRIMARY KEY,
+    club_id                    TEXT NOT NULL REFERENCES clubs (id),
+    tryout_id                  TEXT NOT NULL REFERENCES tryouts (id),
+    parent_id                  TEXT NOT NULL REFERENCES parents (id),
+    player_id                  TEXT NOT NULL REFERENCES players (id),
+    status                     TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'payment_failed', 'refunded', 'canceled')),
+    method                     TEXT NOT NULL CHECK (method IN ('card', 'promo')),
+    amount_cents               INTEGER NOT NULL CHECK (amount_cents >= 0),
+    currency                   TEXT NOT NULL,
+    promo_code_id              TEXT REFERENCES promo_codes (id),
+    stripe_checkout_session_id TEXT,
+    checkout_url               TEXT,
+    checkout_expires_at        TEXT,
+    checkout_attempts          INTEGER NOT NULL DEFAULT 0,
+    stripe_payment_intent_id   TEXT,
+    amount_paid_cents          INTEGER,
+    hold_until                 TEXT NOT NULL,
+    created_at                 TEXT NOT NULL,
+    updated_at                 TEXT NOT NULL,
+    paid_at                    TEXT,
+    account_created_at         TEXT,
+    confirmation_sent_at       TEXT
+);
+CREATE INDEX registrations_tryout ON registrations (tryout_id, status);
+CREATE INDEX registrations_club ON registrations (club_id, created_at);
+CREATE INDEX registrations_player ON registrations (player_id, tryout_id);
+CREATE INDEX registrations_parent ON registrations (parent_id);
+CREATE INDEX registrations_payment_intent ON registrations (stripe_payment_intent_id);
+
+CREATE TABLE stripe_events (
+    id              TEXT PRIMARY KEY,
+    type            TEXT NOT NULL,
+    outcome         TEXT NOT NULL,
+    registration_id TEXT,
+    detail          TEXT NOT NULL DEFAULT '',
+    received_at     TEXT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE stripe_events;
+DROP TABLE registrations;
+DROP TABLE promo_codes;
+DROP TABLE players;
+DROP TABLE parents;
+DROP TABLE tryouts;
+DROP TABLE clubs;

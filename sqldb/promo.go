@@ -1,0 +1,92 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"basketball"
+)
+
+// CreatePromo validates and stores a promo code of the club. A code the
+// club already has, in any letter case, is EConflict.
+func (db *DB) CreatePromo(ctx context.Context, clubSlug string, in basketball.PromoInput) (basketball.PromoCode, error) {
+	in.Code = strings.TrimSpace(in.Code)
+	if err := in.Validate(); err != nil {
+		return basketball.PromoCode{}, err
+	}
+	var p basketball.PromoCode
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		club, err := clubBySlug(ctx, tx, clubSlug)
+		if err != nil {
+			return err
+		}
+		p = basketball.PromoCode{
+			ID: basketball.NewID("promo"), ClubID: club.ID, Code: in.Code,
+			PercentOff: in.PercentOff, AmountOffCents: in.AmountOffCents, MaxUses: in.MaxUses,
+			CreatedAt: db.Now().Truncate(time.Microsecond),
+		}
+		if in.ExpiresAt != nil {
+			e := in.ExpiresAt.UTC().Truncate(time.Microsecond)
+			p.ExpiresAt = &e
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO promo_codes
+			(id, club_id, code, code_key, percent_off, amount_off_cents, max_uses, uses, expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9) ON CONFLICT (club_id, code_key) DO NOTHING`,
+			p.ID, p.ClubID, p.Code, basketball.PromoKey(p.Code), p.PercentOff, p.AmountOffCents, p.MaxUses,
+			db.tsp(p.ExpiresAt), db.ts(p.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("insert promo code: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return basketball.Errorf(basketball.EConflict, "club %q already has promo code %q", clubSlug, p.Code)
+		}
+		return nil
+	})
+	return p, err
+}
+
+func promoByCode(ctx context.Context, q querier, clubID, code string) (basketball.PromoCode, error) {
+	var p basketball.PromoCode
+	var pct, maxUses sql.NullInt64
+	var amount sql.NullInt64
+	var expires, created timeCol
+	err := q.QueryRowContext(ctx, `SELECT id, club_id, code, percent_off, amount_off_cents, max_uses, uses, expires_at, created_at
+		FROM promo_codes WHERE club_id = $1 AND code_key = $2`, clubID, basketball.PromoKey(code)).
+		Scan(&p.ID, &p.ClubID, &p.Code, &pct, &amount, &maxUses, &p.Uses, &expires, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, basketball.Errorf(basketball.EInvalidPromo, "promo code %q is not valid", code)
+	}
+	if err != nil {
+		return p, fmt.Errorf("promo code: %w", err)
+	}
+	if pct.Valid {
+		v := int(pct.Int64)
+		p.PercentOff = &v
+	}
+	if amount.Valid {
+		p.AmountOffCents = &amount.Int64
+	}
+	if maxUses.Valid {
+		v := int(maxUses.Int64)
+		p.MaxUses = &v
+	}
+	p.ExpiresAt, p.CreatedAt = expires.Ptr(), created.T
+	return p, nil
+}
+
+// usePromo takes one use of the code, atomically against max_uses.
+func (db *DB) usePromo(ctx context.Context, tx *sql.Tx, p basketball.PromoCode) error {
+	res, err := tx.ExecContext(ctx, `UPDATE promo_codes SET uses = uses + 1
+		WHERE id = $1 AND (max_uses IS NULL OR uses < max_uses)`, p.ID)
+	if err != nil {
+		return fmt.Errorf("use promo code: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return basketball.Errorf(basketball.EInvalidPromo, "promo code %q has been used up", p.Code)
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"basketball"
+)
+
+const registrationCols = `r.id, r.club_id, r.tryout_id, r.parent_id, r.player_id, r.status, r.method,
+	r.amount_cents, r.currency, r.promo_code_id, r.stripe_checkout_session_id, r.checkout_url,
+	r.checkout_expires_at, r.stripe_payment_intent_id, r.amount_paid_cents, r.checkout_attempts,
+	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at,
+	c.slug, pa.email, pa.first_name, pa.last_name, pl.first_name, pl.last_name, t.name`
+
+const registrationFrom = ` FROM registrations r
+	JOIN clubs c ON c.id = r.club_id
+	JOIN parents pa ON pa.id = r.parent_id
+	JOIN players pl ON pl.id = r.player_id
+	JOIN tryouts t ON t.id = r.tryout_id`
+
+func scanRegistration(s scanner) (basketball.Registration, error) {
+	var r basketball.Registration
+	var promo, session, checkoutURL, pi sql.NullString
+	var paidAmount sql.NullInt64
+	var checkoutExp, hold, created, paid, sent timeCol
+	err := s.Scan(&r.ID, &r.ClubID, &r.TryoutID, &r.ParentID, &r.PlayerID, &r.Status, &r.Method,
+		&r.AmountCents, &r.Currency, &promo, &session, &checkoutURL,
+		&checkoutExp, &pi, &paidAmount, &r.CheckoutAttempts,
+		&hold, &created, &paid, &sent,
+		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.PlayerFirstName, &r.PlayerLastName, &r.TryoutName)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return r, err
+		}
+		return r, fmt.Errorf("scan registration: %w", err)
+	}
+	r.PromoCodeID, r.StripeCheckoutSessionID, r.CheckoutURL, r.StripePaymentIntentID = promo.String, session.String, checkoutURL.String, pi.String
+	if paidAmount.Valid {
+		r.AmountPaidCents = &paidAmount.Int64
+	}
+	r.CheckoutExpiresAt, r.HoldUntil, r.CreatedAt, r.PaidAt, r.ConfirmationSentAt = checkoutExp.Ptr(), hold.T, created.T, paid.Ptr(), sent.Ptr()
+	return r, nil
+}
+
+// Registration returns one registration with its names, or
+// ERegistrationNotFound.
+func (db *DB) Registration(ctx context.Context, id string) (basketball.Registration, error) {
+	return db.registration(ctx, db.sql, id, false)
+}
+
+func (db *DB) registration(ctx context.Context, q querier, id string, lock bool) (basketball.Registration, error) {
+	query := `SELECT ` + registrationCols + registrationFrom + ` WHERE r.id = $1`
+	if lock {
+		query += db.forUpdateOf("r")
+	}
+	r, err := scanRegistration(q.QueryRowContext(ctx, query, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, basketball.Errorf(basketball.ERegistrationNotFound, "no registration %q", id)
+	}
+	return r, err
+}
+
+// ListRegistrations returns the club's registrations, oldest first,
+// optionally only those with the given status.
+func (db *DB) ListRegistrations(ctx context.Context, clubSlug, status string) ([]basketball.Registration, error) {
+	club, err := clubBySlug(ctx, db.sql, clubSlug)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + registrationCols + registrationFrom + ` WHERE r.club_id = $1`
+	args := []any{club.ID}
+	if status != "" {
+		q += ` AND r.status = $2`
+		args = append(args, status)
+	}
+	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY r.created_at, r.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list registrations: %w", err)
+	}
+	defer rows.Close()
+	out := []basketball.Registration{}
+	for rows.Next() {
+		r, err := scanRegistration(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
