@@ -1,0 +1,167 @@
+// Command basketball-api runs paid tryout registration for youth
+// basketball clubs: the HTTP service, its migrations, the admin commands
+// and an offline demo. It only parses configuration and wires packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"basketball"
+)
+
+const usage = `basketball-api: paid tryout registration for youth basketball clubs
+
+Commands:
+  serve                 run the HTTP server (applies migrations first)
+  migrate               apply migrations and exit
+  club create           create a club
+  tryout create         create a tryout of a club
+  promo create          create a promo code of a club
+  registrations list    list a club's registrations
+  demo                  serve a demo club on a fresh SQLite file
+  mail preview          render the confirmation email
+
+Run "basketball-api COMMAND --help" for a command's flags.
+Configuration comes from environment variables; see "basketball-api serve --help".
+`
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// Main holds what a command run needs; tests build one with their own
+// environment and streams.
+type Main struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, when set, is called with the listening address once serve or
+	// demo accepts connections (tests use :0).
+	Ready func(addr string)
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Run runs one command and returns its exit status: 0 ok, 1 runtime
+// failure, 2 bad arguments.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	err := m.dispatch(ctx, args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(m.Stderr, "basketball-api: "+ue.msg)
+		return 2
+	case isClientError(err):
+		fmt.Fprintln(m.Stderr, "basketball-api: "+describe(err))
+		return 2
+	}
+	fmt.Fprintln(m.Stderr, "basketball-api: "+err.Error())
+	return 1
+}
+
+// isClientError reports whether a store error was caused by the arguments.
+func isClientError(err error) bool {
+	switch basketball.ErrorCode(err) {
+	case basketball.EInvalid, basketball.EConflict, basketball.EClubNotFound, basketball.ETryoutNotFound, basketball.EInvalidPromo:
+		return true
+	}
+	return false
+}
+
+// describe renders a domain error on one line, with its bad fields.
+func describe(err error) string {
+	var e *basketball.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	msg := e.Message
+	for _, k := range sortedKeys(e.Fields) {
+		msg += fmt.Sprintf("; %s %s", k, e.Fields[k])
+	}
+	return msg
+}
+
+func (m *Main) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return usagef("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	sub := func() (string, []string) {
+		if len(rest) == 0 {
+			return "", nil
+		}
+		return rest[0], rest[1:]
+	}
+	switch cmd {
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	case "serve":
+		return m.serve(ctx, rest)
+	case "migrate":
+		return m.migrate(ctx, rest)
+	case "demo":
+		return m.demo(ctx, rest)
+	case "club", "tryout", "promo":
+		if s, r := sub(); s == "create" {
+			return m.create(ctx, cmd, r)
+		}
+		return usagef("usage: basketball-api %s create [flags]", cmd)
+	case "registrations":
+		if s, r := sub(); s == "list" {
+			return m.listRegistrations(ctx, r)
+		}
+		return usagef("usage: basketball-api registrations list --club S [--status ST] [--format table|json|csv]")
+	case "mail":
+		if s, r := sub(); s == "preview" {
+			return m.mailPreview(ctx, r)
+		}
+		return usagef("usage: basketball-api mail preview [--registration ID]")
+	}
+	fmt.Fprint(m.Stderr, usage)
+	return usagef("unknown command %q", cmd)
+}
+
+// newFlags makes a command's flag set; its errors are usage errors.
+func (m *Main) newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "usage: basketball-api %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, turning mistakes into usage errors and rejecting
+// stray positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

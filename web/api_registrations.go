@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"basketball"
+	"basketball/sqldb"
+)
+
+// registrationResult is the 201 answer to a registration.
+type registrationResult struct {
+	RegistrationID string   `json:"registration_id"`
+	Status         string   `json:"status"`
+	AmountCents    int64    `json:"amount_cents"`
+	Currency       string   `json:"currency"`
+	CheckoutURL    string   `json:"checkout_url,omitempty"`
+	Account        *Account `json:"account"`
+	paid           bool
+}
+
+func (s *Server) createRegistration(w http.ResponseWriter, r *http.Request) {
+	var req basketball.RegistrationRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.register(r.Context(), r.PathValue("club"), req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if res.paid {
+		writeJSON(w, http.StatusCreated, res)
+		return
+	}
+	// A card registration has no account field in the contract.
+	writeJSON(w, http.StatusCreated, struct {
+		RegistrationID string `json:"registration_id"`
+		Status         string `json:"status"`
+		AmountCents    int64  `json:"amount_cents"`
+		Currency       string `json:"currency"`
+		CheckoutURL    string `json:"checkout_url"`
+	}{res.RegistrationID, res.Status, res.AmountCents, res.Currency, res.CheckoutURL})
+}
+
+// register is the registration flow shared by the API and the form: store
+// the registration, then either finish a free one or open its checkout.
+func (s *Server) register(ctx context.Context, club string, req basketball.RegistrationRequest) (registrationResult, error) {
+	reg, err := s.store.CreateRegistration(ctx, club, req, sqldb.CreateOptions{
+		CardEnabled: s.checkout != nil, JobDelay: s.cfg.PromoJobDelay,
+	})
+	if err != nil {
+		return registrationResult{}, err
+	}
+	res := registrationResult{RegistrationID: reg.ID, Status: reg.Status, AmountCents: reg.AmountCents, Currency: reg.Currency}
+	if reg.Status == basketball.StatusPaid {
+		res.paid = true
+		res.Account = s.inlinePostPayment(ctx, reg.ID)
+		return res, nil
+	}
+	url, err := s.openCheckout(ctx, reg)
+	if err != nil {
+		return res, err
+	}
+	res.CheckoutURL = url
+	return res, nil
+}
+
+// inlinePostPayment runs the post-payment step of a free registration
+// within the request, briefly. If it fails, the job enqueued with the
+// registration finishes the work and the email carries the login.
+func (s *Server) inlinePostPayment(ctx context.Context, id string) *Account {
+	if s.postPayment == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.InlinePostPayment)
+	defer cancel()
+	acct, err := s.postPayment(ctx, id)
+	if err != nil {
+		s.logger.Warn("inline post-payment step failed; the job will retry", "registration_id", id, "err", err)
+		return nil
+	}
+	return acct
+}
+
+func (s *Server) retryCheckout(w http.ResponseWriter, r *http.Request) {
+	url, err := s.checkoutURL(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"checkout_url": url})
+}
+
+// checkoutURL returns the open checkout of a pending card registration, or
+// opens a new one.
+func (s *Server) checkoutURL(ctx context.Context, id string) (string, error) {
+	if s.checkout == nil {
+		return "", basketball.Errorf(basketball.EPaymentsNotConfigured, "card payment is not configured on this server")
+	}
+	reg, reuse, err := s.store.BeginCheckout(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if reuse {
+		return reg.CheckoutURL, nil
+	}
+	return s.openCheckout(ctx, reg)
+}
+
+type registrationView struct {
+	RegistrationID  string `json:"registration_id"`
+	Status          string `json:"status"`
+	PlayerFirstName string `json:"player_first_name"`
+	TryoutName      string `json:"tryout_name"`
+}
+
+func (s *Server) getRegistration(w http.ResponseWriter, r *http.Request) {
+	reg, err := s.store.Registration(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, registrationView{reg.ID, reg.Status, reg.PlayerFirstName, reg.TryoutName})
+}

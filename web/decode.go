@@ -1,0 +1,52 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"basketball"
+)
+
+// MaxBodyBytes bounds API and form bodies (SPEC: over 64 KiB answers 413).
+const MaxBodyBytes = 64 << 10
+
+// decodeJSON reads one JSON object into v, whatever the Content-Type says
+// (curl -d sends form encoding by default), rejecting unknown fields (422),
+// trailing data and malformed JSON (400) and oversized bodies (413).
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("trailing data after the JSON object")
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		return basketball.Errorf(basketball.EBodyTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &basketball.Error{Code: basketball.EInvalid, Message: fmt.Sprintf("unknown field %q", field),
+			Fields: map[string]string{field: "is not a known field"}}
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return &basketball.Error{Code: basketball.EInvalid, Message: fmt.Sprintf("field %q has the wrong type", field),
+			Fields: map[string]string{field: "must be a " + typeErr.Type.String()}}
+	case errors.Is(err, io.EOF):
+		return basketball.Errorf(codeBadJSON, "the request body is empty; send a JSON object")
+	}
+	return basketball.Errorf(codeBadJSON, "the request body is not valid JSON: %v", err)
+}

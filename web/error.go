@@ -1,0 +1,96 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"basketball"
+)
+
+// statusOf maps error codes to HTTP statuses, in one place.
+var statusOf = map[string]int{
+	basketball.EInvalid:                http.StatusUnprocessableEntity,
+	basketball.EInvalidPromo:           http.StatusUnprocessableEntity,
+	basketball.EClubNotFound:           http.StatusNotFound,
+	basketball.ETryoutNotFound:         http.StatusNotFound,
+	basketball.ERegistrationNotFound:   http.StatusNotFound,
+	basketball.ENotFound:               http.StatusNotFound,
+	basketball.EConflict:               http.StatusConflict,
+	basketball.ERegistrationClosed:     http.StatusConflict,
+	basketball.ETryoutFull:             http.StatusConflict,
+	basketball.EAlreadyRegistered:      http.StatusConflict,
+	basketball.ENotPayable:             http.StatusConflict,
+	basketball.EPaymentUnavailable:     http.StatusBadGateway,
+	basketball.EPaymentsNotConfigured:  http.StatusServiceUnavailable,
+	basketball.EBodyTooLarge:           http.StatusRequestEntityTooLarge,
+	basketball.ERateLimited:            http.StatusTooManyRequests,
+	basketball.EMethodNotAllowed:       http.StatusMethodNotAllowed,
+	basketball.EBadSignature:           http.StatusBadRequest,
+	basketball.EUnsupportedContentType: http.StatusUnsupportedMediaType,
+	basketball.EInternal:               http.StatusInternalServerError,
+	codeBadJSON:                        http.StatusBadRequest,
+	codeNotConfigured:                  http.StatusServiceUnavailable,
+}
+
+const (
+	codeBadJSON       = "malformed_json"
+	codeNotConfigured = "not_configured"
+)
+
+// HTTPStatus returns the status an error is answered with.
+func HTTPStatus(err error) int {
+	if s, ok := statusOf[basketball.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code           string            `json:"code"`
+	Message        string            `json:"message"`
+	Fields         map[string]string `json:"fields,omitempty"`
+	RegistrationID string            `json:"registration_id,omitempty"`
+}
+
+// writeError renders any error as the contract's JSON error. Internal
+// errors are logged with their cause; the client sees a generic message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := basketball.ErrorCode(err)
+	status := HTTPStatus(err)
+	d := errorDetail{Code: code, Message: basketball.ErrorMessage(err)}
+	if e, ok := asError(err); ok {
+		d.Fields, d.RegistrationID = e.Fields, e.RegistrationID
+	}
+	if status >= 500 {
+		s.log(r).Error("request failed", "code", code, "err", err)
+	}
+	writeJSON(w, status, errorBody{Error: d})
+}
+
+func asError(err error) (*basketball.Error, bool) {
+	var e *basketball.Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+func (s *Server) log(r *http.Request) *slog.Logger {
+	if id, ok := r.Context().Value(requestIDKey{}).(string); ok {
+		return s.logger.With("request_id", id)
+	}
+	return s.logger
+}

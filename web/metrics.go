@@ -1,0 +1,44 @@
+package web
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the service's Prometheus series. Each Server has its own
+// registry so tests can run many servers in one process.
+type Metrics struct {
+	Registry       *prometheus.Registry
+	Requests       *prometheus.CounterVec
+	Latency        *prometheus.HistogramVec
+	WebhookEvents  *prometheus.CounterVec
+	Jobs           *prometheus.CounterVec
+	StripeRequests *prometheus.CounterVec
+}
+
+// NewMetrics registers the series, with Go and process collectors.
+func NewMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: reg,
+		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "basketball_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		Latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "basketball_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"route"}),
+		WebhookEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "basketball_webhook_events_total", Help: "Stripe webhook events by type and outcome.",
+		}, []string{"type", "outcome"}),
+		Jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "basketball_jobs_total", Help: "Post-payment job runs by outcome.",
+		}, []string{"outcome"}),
+		StripeRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "basketball_checkout_sessions_total", Help: "Checkout session creations by result.",
+		}, []string{"result"}),
+	}
+	reg.MustRegister(m.Requests, m.Latency, m.WebhookEvents, m.Jobs, m.StripeRequests,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
