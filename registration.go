@@ -49,6 +49,7 @@ type Registration struct {
 	CreatedAt               time.Time  `json:"created_at"`
 	PaidAt                  *time.Time `json:"paid_at"`
 	ConfirmationSentAt      *time.Time `json:"confirmation_sent_at"`
+	AccountCreatedAt        *time.Time `json:"-"`
 
 	// Denormalised for listings and pages; filled by the store's reads.
 	ClubSlug        string `json:"club"`

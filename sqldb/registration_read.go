@@ -12,7 +12,7 @@ import (
 const registrationCols = `r.id, r.club_id, r.tryout_id, r.parent_id, r.player_id, r.status, r.method,
 	r.amount_cents, r.currency, r.promo_code_id, r.stripe_checkout_session_id, r.checkout_url,
 	r.checkout_expires_at, r.stripe_payment_intent_id, r.amount_paid_cents, r.checkout_attempts,
-	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at,
+	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at,
 	c.slug, pa.email, pa.first_name, pa.last_name, pl.first_name, pl.last_name, t.name`
 
 const registrationFrom = ` FROM registrations r
@@ -25,11 +25,11 @@ func scanRegistration(s scanner) (basketball.Registration, error) {
 	var r basketball.Registration
 	var promo, session, checkoutURL, pi sql.NullString
 	var paidAmount sql.NullInt64
-	var checkoutExp, hold, created, paid, sent timeCol
+	var checkoutExp, hold, created, paid, sent, account timeCol
 	err := s.Scan(&r.ID, &r.ClubID, &r.TryoutID, &r.ParentID, &r.PlayerID, &r.Status, &r.Method,
 		&r.AmountCents, &r.Currency, &promo, &session, &checkoutURL,
 		&checkoutExp, &pi, &paidAmount, &r.CheckoutAttempts,
-		&hold, &created, &paid, &sent,
+		&hold, &created, &paid, &sent, &account,
 		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.PlayerFirstName, &r.PlayerLastName, &r.TryoutName)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -42,6 +42,7 @@ func scanRegistration(s scanner) (basketball.Registration, error) {
 		r.AmountPaidCents = &paidAmount.Int64
 	}
 	r.CheckoutExpiresAt, r.HoldUntil, r.CreatedAt, r.PaidAt, r.ConfirmationSentAt = checkoutExp.Ptr(), hold.T, created.T, paid.Ptr(), sent.Ptr()
+	r.AccountCreatedAt = account.Ptr()
 	return r, nil
 }
 

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"time"
 
+	"basketball/email"
+	"basketball/jobs"
+	"basketball/keycloak"
 	"basketball/sqldb"
 	"basketball/stripe"
 	"basketball/web"
@@ -41,6 +44,30 @@ type serviceOptions struct {
 	seed func(ctx context.Context, db *sqldb.DB) error
 	// banner prints what a person needs once the server listens.
 	banner func(addr string)
+	// checkout replaces Stripe (the demo's local test checkout).
+	checkout web.Checkout
+	// testMode marks every page as using the local test checkout.
+	testMode bool
+	// handlers are extra routes (the test checkout's pages).
+	handlers map[string]http.Handler
+}
+
+// postPaymentStep wires Keycloak (when configured) and the mailer.
+func postPaymentStep(cfg Config, db *sqldb.DB, logger *slog.Logger) (*jobs.PostPayment, error) {
+	mailer, err := email.NewSender(email.Config{SMTPURL: cfg.SMTPURL, MailDir: cfg.MailDir})
+	if err != nil {
+		return nil, fmt.Errorf("SMTP_URL/MAIL_DIR: %w", err)
+	}
+	step := &jobs.PostPayment{Store: db, Mailer: mailer, MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Logger: logger}
+	if cfg.KeycloakURL != "" {
+		kc, err := keycloak.New(keycloak.Config{URL: cfg.KeycloakURL, Realm: cfg.KeycloakRealm,
+			ClientID: cfg.KeycloakClientID, ClientSecret: cfg.KeycloakClientSecret})
+		if err != nil {
+			return nil, fmt.Errorf("KEYCLOAK_URL: %w", err)
+		}
+		step.Accounts = kc
+	}
+	return step, nil
 }
 
 // runService opens and migrates the database, wires the HTTP server and
@@ -60,7 +87,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 			return err
 		}
 	}
-	var checkout web.Checkout
+	checkout := opts.checkout
 	if cfg.StripeSecretKey != "" {
 		sc, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL})
 		if err != nil {
@@ -68,10 +95,42 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		}
 		checkout = sc
 	}
+	metrics := web.NewMetrics()
+	step, err := postPaymentStep(cfg, db, logger)
+	if err != nil {
+		return err
+	}
+	queue, err := jobs.NewQueue(db.RiverDriver(), step, jobs.Config{
+		MaxAttempts: cfg.JobMaxAttempts, Logger: logger,
+		Outcome: func(o string) { metrics.Jobs.WithLabelValues(o).Inc() },
+	})
+	if err != nil {
+		return err
+	}
+	db.SetEnqueuer(queue)
 	srv := web.NewServer(web.Config{
 		PublicURL: cfg.PublicURL, WebhookSecret: cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
-	}, web.Deps{Store: db, Checkout: checkout, Logger: logger})
+		TestMode: opts.testMode, AdditionalHandlers: opts.handlers,
+	}, web.Deps{Store: db, Checkout: checkout, Logger: logger, Metrics: metrics,
+		PostPayment: func(ctx context.Context, id string) (*web.Account, error) {
+			acct, err := step.Run(ctx, id)
+			if err != nil || acct == nil {
+				return nil, err
+			}
+			return &web.Account{Email: acct.Email, Password: acct.Password}, nil
+		}})
+
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("start job workers: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := queue.Stop(sctx); err != nil {
+			logger.Warn("stop job workers", "err", err)
+		}
+	}()
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {

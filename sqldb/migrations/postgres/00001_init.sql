@@ -87,7 +87,10 @@ CREATE TABLE registrations (
     updated_at                 TIMESTAMPTZ NOT NULL,
     paid_at                    TIMESTAMPTZ,
     account_created_at         TIMESTAMPTZ,
-    confirmation_sent_at       TIMESTAMPTZ
+    confirmation_sent_at       TIMESTAMPTZ,
+    -- The post-payment step holds this lease while it runs, so the job and
+    -- the promo path's inline run never work on one registration at once.
+    post_payment_lease_until   TIMESTAMPTZ
 );
 CREATE INDEX registrations_tryout ON registrations (tryout_id, status);
 CREATE INDEX registrations_club ON registrations (club_id, created_at);

@@ -89,7 +89,10 @@ CREATE TABLE registrations (
     updated_at                 TEXT NOT NULL,
     paid_at                    TEXT,
     account_created_at         TEXT,
-    confirmation_sent_at       TEXT
+    confirmation_sent_at       TEXT,
+    -- The post-payment step holds this lease while it runs, so the job and
+    -- the promo path's inline run never work on one registration at once.
+    post_payment_lease_until   TEXT
 );
 CREATE INDEX registrations_tryout ON registrations (tryout_id, status);
 CREATE INDEX registrations_club ON registrations (club_id, created_at);
