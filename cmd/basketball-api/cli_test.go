@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -250,28 +251,15 @@ func TestBadArguments(t *testing.T) {
 				}
 				if tt.usage {
 					// The message proper is the last line.
-					lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-					stderr = lines[len(lines)-1] + "\n"
+					stderr = lastLine(stderr)
 				}
 				mustOneLine(t, stderr, tt.want)
-				if after := mustCountRows(t, db); !mapsEqual(after, before) {
+				if after := mustCountRows(t, db); !maps.Equal(after, before) {
 					t.Errorf("rows changed: before %v, after %v", before, after)
 				}
 			})
 		}
 	})
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestHelp checks that asking for help is not an error.

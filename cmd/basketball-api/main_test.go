@@ -237,3 +237,9 @@ func mustOneLine(t *testing.T, stderr, want string) {
 		t.Errorf("stderr %q does not mention %q", stderr, want)
 	}
 }
+
+// lastLine returns the last line of out, with its newline.
+func lastLine(out string) string {
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	return lines[len(lines)-1] + "\n"
+}

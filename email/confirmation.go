@@ -1,0 +1,230 @@
+package email
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"log/slog"
+	"net/mail"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	"unicode"
+)
+
+// Confirmation is everything the confirmation email shows. Callers fill it
+// from the database; RenderConfirmation only formats it.
+type Confirmation struct {
+	// From is the club's sender address, or MAIL_FROM when the club has
+	// none (the caller decides). To is the parent's address.
+	From, To string
+
+	ParentFirstName                 string
+	ClubName                        string
+	PlayerFirstName, PlayerLastName string
+	TryoutName                      string
+
+	// StartsAt and EndsAt are shown in TimeZone, an IANA name such as
+	// "America/Chicago".
+	StartsAt, EndsAt time.Time
+	TimeZone         string
+	Location         string
+
+	// AmountCents is in the currency's smallest unit, as Stripe counts it;
+	// Currency is an ISO 4217 code ("usd").
+	AmountCents int64
+	Currency    string
+	// Method is "card" or "promo"; PromoCode is optional.
+	Method    string
+	PromoCode string
+
+	// RegistrationURL links to the registration's status page.
+	RegistrationURL string
+
+	// Account is non-nil when this registration created the parent's
+	// login; the email then carries the login and its temporary password.
+	Account *Account
+	// ExistingAccount is set when the parent already had a login; the
+	// email then points at LoginURL and carries no password.
+	ExistingAccount bool
+	LoginURL        string
+}
+
+// Account is a login created for the parent. Password is temporary: the
+// identity provider asks for a new one at first login.
+type Account struct {
+	Email, Password, LoginURL string
+}
+
+// Format keeps the password out of every fmt verb, including when an
+// Account is printed as part of a Confirmation.
+func (a Account) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "{Email:%s Password:[REDACTED] LoginURL:%s}", a.Email, a.LoginURL)
+}
+
+// LogValue keeps the password out of slog output.
+func (a Account) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("email", a.Email), slog.String("login_url", a.LoginURL))
+}
+
+// MarshalJSON redacts the password: basketball-api never stores one, so an
+// Account (or a Confirmation) that ends up in JSON, such as job arguments
+// or a log line, must not carry it.
+func (a Account) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ Email, Password, LoginURL string }{a.Email, "[REDACTED]", a.LoginURL})
+}
+
+// LogValue logs what identifies the email, not its contents.
+func (c Confirmation) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("club", c.ClubName),
+		slog.String("tryout", c.TryoutName),
+		slog.String("method", c.Method),
+		slog.Bool("new_account", c.Account != nil),
+	)
+}
+
+// Methods of payment a confirmation can show.
+const (
+	MethodCard  = "card"
+	MethodPromo = "promo"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+// Parsed once: a template error is a programming error, found by any test.
+var (
+	textTemplate = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/confirmation.txt.tmpl"))
+	htmlTemplate = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/confirmation.html.tmpl"))
+)
+
+// confirmationView is what the templates see: values already formatted, so
+// both parts say exactly the same thing.
+type confirmationView struct {
+	ParentFirstName string
+	ClubName        string
+	PlayerName      string
+	TryoutName      string
+	When            string
+	Location        string
+	Amount          string
+	PromoCode       string
+	RegistrationURL string
+	Account         *Account
+	ExistingAccount bool
+	LoginURL        string
+}
+
+// RenderConfirmation renders the confirmation email: a plain-text part with
+// text/template and an HTML part with html/template, which escapes every
+// value. It fails when a field the email needs is missing or invalid.
+func RenderConfirmation(c Confirmation) (Message, error) {
+	if err := c.validate(); err != nil {
+		return Message{}, err
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return Message{}, fmt.Errorf("email: tryout time zone %q: %w", c.TimeZone, err)
+	}
+	amount, err := formatAmount(c.AmountCents, c.Currency)
+	if err != nil {
+		return Message{}, err
+	}
+	if c.Method == MethodPromo && c.AmountCents == 0 {
+		amount += " (promo code)"
+	}
+
+	player := strings.TrimSpace(c.PlayerFirstName + " " + c.PlayerLastName)
+	v := confirmationView{
+		ParentFirstName: c.ParentFirstName,
+		ClubName:        c.ClubName,
+		PlayerName:      player,
+		TryoutName:      c.TryoutName,
+		When:            formatWhen(c.StartsAt, c.EndsAt, loc),
+		Location:        c.Location,
+		Amount:          amount,
+		PromoCode:       c.PromoCode,
+		RegistrationURL: c.RegistrationURL,
+		Account:         c.Account,
+		ExistingAccount: c.ExistingAccount,
+		LoginURL:        c.LoginURL,
+	}
+
+	var text, html bytes.Buffer
+	if err := textTemplate.Execute(&text, v); err != nil {
+		return Message{}, fmt.Errorf("email: render text part: %w", err)
+	}
+	if err := htmlTemplate.Execute(&html, v); err != nil {
+		return Message{}, fmt.Errorf("email: render HTML part: %w", err)
+	}
+	return Message{
+		From:    c.From,
+		To:      c.To,
+		Subject: oneLine("Tryout registration confirmed: " + player + " – " + c.TryoutName),
+		Text:    text.String(),
+		HTML:    html.String(),
+	}, nil
+}
+
+func (c Confirmation) validate() error {
+	var errs []error
+	required := []struct{ name, value string }{
+		{"From", c.From}, {"To", c.To}, {"ClubName", c.ClubName},
+		{"PlayerFirstName", c.PlayerFirstName}, {"TryoutName", c.TryoutName},
+		{"TimeZone", c.TimeZone}, {"Currency", c.Currency},
+	}
+	for _, f := range required {
+		if strings.TrimSpace(f.value) == "" {
+			errs = append(errs, fmt.Errorf("%s is required", f.name))
+		}
+	}
+	// Addresses are not echoed: they are personal data and errors get logged.
+	if c.From != "" {
+		if _, err := mail.ParseAddress(c.From); err != nil {
+			errs = append(errs, errors.New("From is not a valid email address"))
+		}
+	}
+	if c.To != "" {
+		if _, err := mail.ParseAddress(c.To); err != nil {
+			errs = append(errs, errors.New("To is not a valid email address"))
+		}
+	}
+	if c.StartsAt.IsZero() || c.EndsAt.IsZero() {
+		errs = append(errs, errors.New("StartsAt and EndsAt are required"))
+	} else if c.EndsAt.Before(c.StartsAt) {
+		errs = append(errs, errors.New("EndsAt is before StartsAt"))
+	}
+	if c.Method != MethodCard && c.Method != MethodPromo {
+		errs = append(errs, fmt.Errorf("Method must be %q or %q", MethodCard, MethodPromo))
+	}
+	if c.Account != nil {
+		if c.ExistingAccount {
+			errs = append(errs, errors.New("Account and ExistingAccount are mutually exclusive"))
+		}
+		if c.Account.Email == "" || c.Account.Password == "" || c.Account.LoginURL == "" {
+			errs = append(errs, errors.New("Account needs Email, Password and LoginURL"))
+		}
+	}
+	if c.ExistingAccount && c.LoginURL == "" {
+		errs = append(errs, errors.New("ExistingAccount needs LoginURL"))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("email: invalid confirmation: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// oneLine turns control characters into spaces: a header value with a line
+// break in it could otherwise smuggle in headers of its own.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
