@@ -36,7 +36,7 @@ func (m *Main) openStore(ctx context.Context, dbURL string) (*sqldb.DB, error) {
 func (m *Main) migrate(ctx context.Context, args []string) error {
 	fs := m.newFlags("migrate", "migrate [--database-url URL]")
 	dbURL := fs.String("database-url", "", "database (default: $DATABASE_URL, else sqlite:basketball.db)")
-	if err := parse(fs, args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	db, err := m.openStore(ctx, *dbURL)
@@ -96,7 +96,7 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 		ends := fs.String("ends-at", "", "end, same forms as --starts-at (required)")
 		fs.StringVar(&in.TimeZone, "timezone", "", "IANA time zone, e.g. America/Chicago (required)")
 		fs.StringVar(&in.Location, "location", "", "where it takes place (required)")
-		fee := fs.Int64("fee-cents", -1, "fee in cents (required)")
+		fee := fs.Int64("fee-cents", 0, "fee in cents (required)")
 		fs.StringVar(&in.Currency, "currency", "usd", "ISO 4217 currency")
 		capacity := &optInt{}
 		fs.Var(capacity, "capacity", "seats (default unlimited)")
@@ -105,7 +105,9 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 			if *club == "" {
 				return usagef("--club is required")
 			}
-			if *fee == -1 {
+			feeGiven := false
+			fs.Visit(func(f *flag.Flag) { feeGiven = feeGiven || f.Name == "fee-cents" })
+			if !feeGiven {
 				return usagef("--fee-cents is required")
 			}
 			in.FeeCents, in.Capacity, in.Open = *fee, capacity.v, !*closed
@@ -170,7 +172,7 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 	}
 	dbURL = fs.String("database-url", "", "database (default: $DATABASE_URL)")
 	asJSON = fs.Bool("json", false, "print the created object as JSON")
-	if err := parse(fs, args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	// Arguments are checked before the database is touched.

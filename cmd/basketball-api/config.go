@@ -95,6 +95,8 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (Co
 			shown := values[s.env]
 			if s.secret {
 				shown = ""
+			} else if s.env == "DATABASE_URL" {
+				shown = mask(s.env, shown)
 			}
 			p := new(string)
 			*p = values[s.env]
@@ -142,7 +144,7 @@ func (c Config) validate() error {
 	if _, _, err := sqldb.ParseURL(c.DatabaseURL); err != nil {
 		return err
 	}
-	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
+	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || !validPort(port) {
 		return fmt.Errorf("LISTEN_ADDR: want host:port or :port, got %q", c.ListenAddr)
 	}
 	if err := checkHTTPURL("PUBLIC_URL", c.PublicURL, true); err != nil {
@@ -199,16 +201,16 @@ func checkHTTPURL(name, v string, required bool) error {
 func (c Config) print(w io.Writer) {
 	for _, s := range settings {
 		v := fmt.Sprint(derefAny(s.field(&c)))
-		if s.secret && v != "" {
+		if v != "" && (s.secret || s.env == "DATABASE_URL") {
 			v = mask(s.env, v)
 		}
 		fmt.Fprintf(w, "%s=%s\n", s.env, v)
 	}
 }
 
-// mask hides a secret; for SMTP_URL only its password.
+// mask hides a secret; for the URLs only their password.
 func mask(env, v string) string {
-	if env == "SMTP_URL" {
+	if env == "SMTP_URL" || env == "DATABASE_URL" {
 		if u, err := url.Parse(v); err == nil {
 			if _, ok := u.User.Password(); ok {
 				u.User = url.UserPassword(u.User.Username(), "xxxxx")
@@ -230,4 +232,9 @@ func derefAny(p any) any {
 		return *v
 	}
 	return p
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,12 +15,8 @@ import (
 func (m *Main) demo(ctx context.Context, args []string) error {
 	fs := m.newFlags("demo", "demo [--db PATH]  (other settings from the environment, as for serve)")
 	dbPath := fs.String("db", "", "SQLite file to use (default: a fresh file in a temporary folder)")
-	if err := parse(fs, args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
-	}
-	cfg, err := loadConfig(m.Getenv, nil, nil)
-	if err != nil {
-		return usageError{err.Error()}
 	}
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "basketball-demo-")
@@ -28,8 +25,23 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		}
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
-	cfg.DatabaseURL = "sqlite:" + *dbPath
+	// The demo always runs on its own SQLite file, whatever DATABASE_URL says.
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return "sqlite:" + *dbPath
+		}
+		return m.Getenv(k)
+	}
+	cfg, err := loadConfig(getenv, nil, nil)
+	if err != nil {
+		return usageError{err.Error()}
+	}
 	return m.runService(ctx, cfg, serviceOptions{
+		listening: func(cfg *Config, addr string) {
+			if m.Getenv("PUBLIC_URL") == "" {
+				cfg.PublicURL = "http://" + browsable(addr)
+			}
+		},
 		seed: seedDemo,
 		banner: func(addr string) {
 			fmt.Fprintf(m.Stdout, "\nbasketball-api demo is running (database %s)\n", *dbPath)
@@ -47,15 +59,28 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	})
 }
 
+// browsable turns a listen address into one a browser can open: ":8080"
+// and "0.0.0.0:8080" become "localhost:8080".
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
 // seedDemo creates the demo club, an open tryout three weeks ahead and the
-// FREE promo code, unless the database already has them.
+// FREE promo code, each unless the database already has it.
 func seedDemo(ctx context.Context, db *sqldb.DB) error {
 	_, err := db.CreateClub(ctx, basketball.ClubInput{Slug: "demo", Name: "Demo Basketball Club", EmailFrom: "tryouts@demo-club.example"})
-	if basketball.ErrorCode(err) == basketball.EConflict {
-		return nil
-	}
-	if err != nil {
+	if err != nil && basketball.ErrorCode(err) != basketball.EConflict {
 		return fmt.Errorf("seed demo club: %w", err)
+	}
+	if list, err := db.ListTryouts(ctx, "demo", false); err != nil || len(list) > 0 {
+		return err
 	}
 	loc, err := time.LoadLocation("America/Chicago")
 	if err != nil {
@@ -75,7 +100,7 @@ func seedDemo(ctx context.Context, db *sqldb.DB) error {
 		return fmt.Errorf("seed demo tryout: %w", err)
 	}
 	pct := 100
-	if _, err := db.CreatePromo(ctx, "demo", basketball.PromoInput{Code: "FREE", PercentOff: &pct}); err != nil {
+	if _, err := db.CreatePromo(ctx, "demo", basketball.PromoInput{Code: "FREE", PercentOff: &pct}); err != nil && basketball.ErrorCode(err) != basketball.EConflict {
 		return fmt.Errorf("seed demo promo: %w", err)
 	}
 	return nil

@@ -47,7 +47,7 @@ func (m *Main) listRegistrations(ctx context.Context, args []string) error {
 	status := fs.String("status", "", "only this status: pending, paid, expired, payment_failed, refunded, canceled")
 	format := fs.String("format", "table", "table, json or csv")
 	dbURL := fs.String("database-url", "", "database (default: $DATABASE_URL)")
-	if err := parse(fs, args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	switch {

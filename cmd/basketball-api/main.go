@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"basketball"
@@ -47,6 +48,8 @@ type Main struct {
 	// Ready, when set, is called with the listening address once serve or
 	// demo accepts connections (tests use :0).
 	Ready func(addr string)
+
+	help func() // prints the usage of the command being parsed
 }
 
 func main() {
@@ -72,7 +75,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintln(m.Stderr, "basketball-api: "+describe(err))
 		return 2
 	}
-	fmt.Fprintln(m.Stderr, "basketball-api: "+err.Error())
+	// One line, whatever the driver's message looks like.
+	fmt.Fprintln(m.Stderr, "basketball-api: "+strings.Join(strings.Fields(err.Error()), " "))
 	return 1
 }
 
@@ -100,8 +104,7 @@ func describe(err error) string {
 
 func (m *Main) dispatch(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(m.Stderr, usage)
-		return usagef("no command given")
+		return usagef("no command given; run basketball-api --help")
 	}
 	cmd, rest := args[0], args[1:]
 	sub := func() (string, []string) {
@@ -136,32 +139,42 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		}
 		return usagef("usage: basketball-api mail preview [--registration ID]")
 	}
-	fmt.Fprint(m.Stderr, usage)
-	return usagef("unknown command %q", cmd)
+	return usagef("unknown command %q; run basketball-api --help", cmd)
 }
 
-// newFlags makes a command's flag set; its errors are usage errors.
+// newFlags makes a command's flag set. It prints nothing itself: a
+// mistake becomes one line from Run, and --help prints the usage.
 func (m *Main) newFlags(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "usage: basketball-api %s\n", synopsis)
+	fs := flag.NewFlagSet(synopsis, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	m.help = func() {
+		fmt.Fprintf(m.Stdout, "usage: basketball-api %s\n", fs.Name())
+		fs.SetOutput(m.Stdout)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
 
 // parse parses flags, turning mistakes into usage errors and rejecting
 // stray positional arguments.
-func parse(fs *flag.FlagSet, args []string) error {
+func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+		return m.flagError(err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// flagError prints the usage for --help and turns other flag errors into
+// usage errors.
+func (m *Main) flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		m.help()
+		return err
+	}
+	return usageError{err.Error()}
 }

@@ -24,7 +24,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	cfg, err := loadConfig(m.Getenv, fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return m.flagError(err)
 		}
 		return usageError{err.Error()}
 	}
@@ -40,6 +40,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 // serviceOptions adjust the service for the demo.
 type serviceOptions struct {
+	// listening may adjust the configuration once the address is known
+	// (the demo derives PUBLIC_URL from it).
+	listening func(cfg *Config, addr string)
 	// seed runs after migrations, before the server listens.
 	seed func(ctx context.Context, db *sqldb.DB) error
 	// banner prints what a person needs once the server listens.
@@ -74,9 +77,19 @@ func postPaymentStep(cfg Config, db *sqldb.DB, logger *slog.Logger) (*jobs.PostP
 // the job workers, listens, and shuts down gracefully when ctx ends.
 func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) error {
 	logger := m.logger(cfg)
+	// Listen first: a taken port is a configuration error, reported before
+	// anything else starts.
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	defer ln.Close()
+	if opts.listening != nil {
+		opts.listening(&cfg, ln.Addr().String())
+	}
 	db, err := sqldb.Open(ctx, cfg.DatabaseURL, sqldb.Options{})
 	if err != nil {
-		return err
+		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	defer db.Close()
 	if err := db.Migrate(ctx); err != nil {
@@ -132,10 +145,6 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		}
 	}()
 
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
-	if err != nil {
-		return fmt.Errorf("LISTEN_ADDR: %w", err)
-	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
