@@ -10,6 +10,8 @@ import (
 
 	"basketball"
 	"basketball/sqldb"
+	"basketball/stripe"
+	"basketball/testcheckout"
 )
 
 func (m *Main) demo(ctx context.Context, args []string) error {
@@ -36,27 +38,45 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	return m.runService(ctx, cfg, serviceOptions{
-		listening: func(cfg *Config, addr string) {
-			if m.Getenv("PUBLIC_URL") == "" {
-				cfg.PublicURL = "http://" + browsable(addr)
-			}
-		},
-		seed: seedDemo,
-		banner: func(addr string) {
-			fmt.Fprintf(m.Stdout, "\nbasketball-api demo is running (database %s)\n", *dbPath)
-			fmt.Fprintf(m.Stdout, "  registration form: %s/clubs/demo/register\n", cfg.PublicURL)
-			fmt.Fprintf(m.Stdout, "  tryouts (JSON):    %s/api/v1/clubs/demo/tryouts\n", cfg.PublicURL)
-			fmt.Fprintf(m.Stdout, "  promo code:        FREE (100%% off)\n")
-			if cfg.SMTPURL == "" {
-				abs, _ := filepath.Abs(cfg.MailDir)
-				fmt.Fprintf(m.Stdout, "  emails go to:      %s/\n", abs)
-			} else {
-				fmt.Fprintf(m.Stdout, "  emails go to:      the SMTP server in SMTP_URL\n")
-			}
-			fmt.Fprintln(m.Stdout, "Press Ctrl-C to stop.")
-		},
-	})
+	opts := serviceOptions{seed: seedDemo}
+	// Without a Stripe key, card payments go through the local test
+	// checkout, which signs its events with the demo's own secret.
+	tc, tcErr := testcheckout.New(cfg.StripeSecretKey, "", "", "")
+	if tcErr == nil {
+		if cfg.StripeWebhookSecret == "" {
+			cfg.StripeWebhookSecret = stripe.NewWebhookSecret()
+		}
+		tc.WebhookSecret = cfg.StripeWebhookSecret
+		opts.checkout, opts.handlers, opts.testMode = tc, tc.Routes(), true
+	}
+	opts.listening = func(cfg *Config, addr string) {
+		if m.Getenv("PUBLIC_URL") == "" {
+			cfg.PublicURL = "http://" + browsable(addr)
+		}
+		if tc != nil {
+			tc.PublicURL = cfg.PublicURL
+			tc.WebhookURL = "http://" + browsable(addr) + "/webhooks/stripe"
+		}
+	}
+	opts.banner = func(cfg Config, addr string) {
+		fmt.Fprintf(m.Stdout, "\nbasketball-api demo is running (database %s)\n", *dbPath)
+		fmt.Fprintf(m.Stdout, "  registration form: %s/clubs/demo/register\n", cfg.PublicURL)
+		fmt.Fprintf(m.Stdout, "  tryouts (JSON):    %s/api/v1/clubs/demo/tryouts\n", cfg.PublicURL)
+		fmt.Fprintf(m.Stdout, "  promo code:        FREE (100%% off)\n")
+		if tc != nil {
+			fmt.Fprintf(m.Stdout, "  card payments:     TEST MODE, local test checkout (no Stripe key set)\n")
+		} else {
+			fmt.Fprintf(m.Stdout, "  card payments:     Stripe (STRIPE_SECRET_KEY is set)\n")
+		}
+		if cfg.SMTPURL == "" {
+			abs, _ := filepath.Abs(cfg.MailDir)
+			fmt.Fprintf(m.Stdout, "  emails go to:      %s/\n", abs)
+		} else {
+			fmt.Fprintf(m.Stdout, "  emails go to:      the SMTP server in SMTP_URL\n")
+		}
+		fmt.Fprintln(m.Stdout, "Press Ctrl-C to stop.")
+	}
+	return m.runService(ctx, cfg, opts)
 }
 
 // browsable turns a listen address into one a browser can open: ":8080"

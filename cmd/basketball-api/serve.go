@@ -46,7 +46,7 @@ type serviceOptions struct {
 	// seed runs after migrations, before the server listens.
 	seed func(ctx context.Context, db *sqldb.DB) error
 	// banner prints what a person needs once the server listens.
-	banner func(addr string)
+	banner func(cfg Config, addr string)
 	// checkout replaces Stripe (the demo's local test checkout).
 	checkout web.Checkout
 	// testMode marks every page as using the local test checkout.
@@ -99,6 +99,10 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		if err := opts.seed(ctx, db); err != nil {
 			return err
 		}
+	}
+	if cfg.StripeSecretKey != "" {
+		// The test checkout never stands in for a configured Stripe.
+		opts.checkout, opts.handlers, opts.testMode = nil, nil, false
 	}
 	checkout := opts.checkout
 	if cfg.StripeSecretKey != "" {
@@ -157,7 +161,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	logger.Info("listening", "addr", addr, "database", db.Engine(), "public_url", cfg.PublicURL,
 		"card_payments", checkout != nil)
 	if opts.banner != nil {
-		opts.banner(addr)
+		opts.banner(cfg, addr)
 	}
 	if m.Ready != nil {
 		m.Ready(addr)
