@@ -185,21 +185,21 @@ func (c Confirmation) validate() error {
 	// Addresses are not echoed: they are personal data and errors get logged.
 	if c.From != "" {
 		if _, err := mail.ParseAddress(c.From); err != nil {
-			errs = append(errs, errors.New("From is not a valid email address"))
+			errs = append(errs, errors.New("the From address is not a valid email address"))
 		}
 	}
 	if c.To != "" {
 		if _, err := mail.ParseAddress(c.To); err != nil {
-			errs = append(errs, errors.New("To is not a valid email address"))
+			errs = append(errs, errors.New("the To address is not a valid email address"))
 		}
 	}
 	if c.StartsAt.IsZero() || c.EndsAt.IsZero() {
-		errs = append(errs, errors.New("StartsAt and EndsAt are required"))
+		errs = append(errs, errors.New("the start and end times are required"))
 	} else if c.EndsAt.Before(c.StartsAt) {
 		errs = append(errs, errors.New("EndsAt is before StartsAt"))
 	}
 	if c.Method != MethodCard && c.Method != MethodPromo {
-		errs = append(errs, fmt.Errorf("Method must be %q or %q", MethodCard, MethodPromo))
+		errs = append(errs, fmt.Errorf("the method must be %q or %q", MethodCard, MethodPromo))
 	}
 	if c.Account != nil {
 		if c.ExistingAccount {

@@ -193,13 +193,13 @@ func TestRenderConfirmationRejectsIncompleteData(t *testing.T) {
 		want string
 	}{
 		{"no recipient", func(c *Confirmation) { c.To = "" }, "To is required"},
-		{"bad recipient", func(c *Confirmation) { c.To = "not an address" }, "To is not a valid"},
+		{"bad recipient", func(c *Confirmation) { c.To = "not an address" }, "the To address is not a valid"},
 		{"no club", func(c *Confirmation) { c.ClubName = " " }, "ClubName is required"},
 		{"no zone", func(c *Confirmation) { c.TimeZone = "" }, "TimeZone is required"},
 		{"unknown zone", func(c *Confirmation) { c.TimeZone = "Mars/Olympus" }, "time zone"},
 		{"bad currency", func(c *Confirmation) { c.Currency = "dollars" }, "ISO 4217"},
 		{"ends before start", func(c *Confirmation) { c.EndsAt = c.StartsAt.Add(-time.Hour) }, "EndsAt is before"},
-		{"unknown method", func(c *Confirmation) { c.Method = "cash" }, "Method must be"},
+		{"unknown method", func(c *Confirmation) { c.Method = "cash" }, "the method must be"},
 		{"both account kinds", func(c *Confirmation) {
 			c.ExistingAccount, c.LoginURL = true, "https://id.example/login"
 		}, "mutually exclusive"},

@@ -27,10 +27,9 @@ const webhookSecret = "whsec_test_secret"
 // fakeCheckout records the sessions asked of it. Fail, when set, makes
 // every call fail; CreateFn overrides the whole call.
 type fakeCheckout struct {
-	mu     sync.Mutex
-	calls  []stripe.CheckoutParams
-	fail   error
-	expiry time.Time
+	mu    sync.Mutex
+	calls []stripe.CheckoutParams
+	fail  error
 }
 
 func (f *fakeCheckout) CreateCheckoutSession(ctx context.Context, p stripe.CheckoutParams) (stripe.Session, error) {
