@@ -17,5 +17,5 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   fi
 fi
 
-go vet ./...
+scripts/lint.sh
 go test -race -count=1 -timeout 20m ./... "$@"
