@@ -75,19 +75,19 @@ func ParseURL(raw string) (engine, dsn string, err error) {
 		path := strings.TrimPrefix(raw, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
 		if path == "" || strings.ContainsAny(path, "?#") {
-			return "", "", fmt.Errorf("DATABASE_URL: want sqlite:PATH, got %q", raw)
+			return "", "", fmt.Errorf("want sqlite:PATH, got %q", raw)
 		}
 		q := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		return SQLite, "file:" + path + "?" + q, nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" {
-			return "", "", fmt.Errorf("DATABASE_URL: not a valid postgres:// URL")
+			return "", "", fmt.Errorf("not a valid postgres:// URL")
 		}
 		return Postgres, raw, nil
 	}
 	scheme, _, _ := strings.Cut(raw, ":")
-	return "", "", fmt.Errorf("DATABASE_URL: unknown scheme %q (want sqlite:PATH or postgres://…)", scheme)
+	return "", "", fmt.Errorf("unknown scheme %q (want sqlite:PATH or postgres://…)", scheme)
 }
 
 // Open connects to the database named by a DATABASE_URL and checks that it
@@ -103,7 +103,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 		path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
 		if dir := filepath.Dir(path); dir != "" {
 			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return nil, fmt.Errorf("DATABASE_URL: folder %q of the SQLite file does not exist", dir)
+				return nil, fmt.Errorf("folder %q of the SQLite file does not exist", dir)
 			}
 		}
 	}

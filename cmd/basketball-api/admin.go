@@ -24,7 +24,7 @@ func (m *Main) openStore(ctx context.Context, dbURL string) (*sqldb.DB, error) {
 	}
 	db, err := sqldb.Open(ctx, dbURL, sqldb.Options{})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()

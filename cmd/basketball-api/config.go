@@ -142,7 +142,7 @@ func defaultNote(v string) string {
 // validate checks every setting and names the variable at fault.
 func (c Config) validate() error {
 	if _, _, err := sqldb.ParseURL(c.DatabaseURL); err != nil {
-		return err
+		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || !validPort(port) {
 		return fmt.Errorf("LISTEN_ADDR: want host:port or :port, got %q", c.ListenAddr)

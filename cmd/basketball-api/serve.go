@@ -77,8 +77,13 @@ func postPaymentStep(cfg Config, db *sqldb.DB, logger *slog.Logger) (*jobs.PostP
 // the job workers, listens, and shuts down gracefully when ctx ends.
 func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) error {
 	logger := m.logger(cfg)
-	// Listen first: a taken port is a configuration error, reported before
-	// anything else starts.
+	// Configuration errors stop the service before it listens: first the
+	// database, then the address, then everything else.
+	db, err := sqldb.Open(ctx, cfg.DatabaseURL, sqldb.Options{})
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer db.Close()
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("LISTEN_ADDR: %w", err)
@@ -87,11 +92,6 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	if opts.listening != nil {
 		opts.listening(&cfg, ln.Addr().String())
 	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL, sqldb.Options{})
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	defer db.Close()
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
