@@ -138,7 +138,9 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 			return &web.Account{Email: acct.Email, Password: acct.Password}, nil
 		}})
 
-	if err := queue.Start(ctx); err != nil {
+	// Not ctx: SIGTERM must let running jobs finish (queue.Stop below), not
+	// cancel them mid-way.
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job workers: %w", err)
 	}
 	defer func() {
