@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 
 	"basketball"
+	"basketball/sqldb"
 	"basketball/stripe"
 )
 
@@ -53,7 +55,13 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.WebhookEvents.WithLabelValues(metricType(pe.Type), outcome).Inc()
-	s.log(r).Info("stripe event", "event_id", pe.ID, "type", pe.Type, "outcome", outcome, "registration_id", regID)
+	level := slog.LevelInfo
+	if outcome == sqldb.OutcomeAlreadyPaid || outcome == sqldb.OutcomePaidLate {
+		// A second payment for one registration, or a payment after its
+		// seat was released: an operator may have to refund or re-seat.
+		level = slog.LevelWarn
+	}
+	s.log(r).Log(r.Context(), level, "stripe event", "event_id", pe.ID, "type", pe.Type, "outcome", outcome, "registration_id", regID)
 	writeJSON(w, http.StatusOK, map[string]string{"outcome": outcome})
 }
 

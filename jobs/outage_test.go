@@ -1,0 +1,100 @@
+package jobs_test
+
+import (
+	"slices"
+	"testing"
+
+	"basketball/sqldb"
+	"basketball/sqldb/sqldbtest"
+)
+
+// mustValidLogin checks that the one email to addr carries a password that
+// logs in to the one Keycloak user, as a temporary password, and returns it.
+func (b *testBundle) mustValidLogin(t *testing.T, addr string) string {
+	t.Helper()
+	msg := b.mustOneMessage(t, addr)
+	pw, ok := passwordInText(msg.Text)
+	if !ok {
+		t.Fatalf("the email has no password:\n%s", msg.Text)
+	}
+	u := b.mustOneUser(t, addr)
+	held, temporary, _ := b.kc.Password(u.ID)
+	if held != pw || !temporary || !b.kc.CheckPassword(addr, pw) {
+		t.Fatalf("the emailed password is not the temporary password Keycloak holds (equal: %v, temporary: %v)", held == pw, temporary)
+	}
+	return pw
+}
+
+func TestOutages(t *testing.T) {
+	t.Parallel()
+	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
+		t.Run("keycloak down then back", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, engine)
+			const addr = "kc.down@example.com"
+			reg := b.mustRegisterCard(t, addr, "Kai")
+			b.kc.SetDown(true)
+			b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+			b.waitJob(t, reg.ID, "failed once", jobFailedOnce)
+			if len(b.kc.Users()) != 0 || len(b.smtp.Messages()) != 0 {
+				t.Fatal("work done while Keycloak was down")
+			}
+			b.kc.SetDown(false)
+			b.waitConfirmed(t, reg.ID)
+			b.mustValidLogin(t, addr)
+			b.waitJob(t, reg.ID, "completed", jobCompleted)
+		})
+
+		t.Run("smtp down then back", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, engine)
+			const addr = "smtp.down@example.com"
+			reg := b.mustRegisterCard(t, addr, "Sam")
+			b.smtp.SetDown(true)
+			b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+			b.waitJob(t, reg.ID, "failed once", jobFailedOnce)
+			// The account exists before the email can go out.
+			b.mustOneUser(t, addr)
+			b.smtp.SetDown(false)
+			b.waitConfirmed(t, reg.ID)
+			b.waitJob(t, reg.ID, "completed", jobCompleted)
+			pw := b.mustValidLogin(t, addr)
+			// The first password was lost with the failed email: the job
+			// must have set a new one before sending.
+			made := b.pw.list()
+			if len(made) < 2 || made[len(made)-1] != pw {
+				t.Errorf("%d passwords made; the emailed one is the last: %v", len(made), len(made) > 0 && made[len(made)-1] == pw)
+			}
+			if b.kc.CheckPassword(addr, made[0]) {
+				t.Errorf("the first, never delivered password still logs in")
+			}
+		})
+
+		t.Run("queue restarted mid-retry", func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, engine)
+			const addr = "restart@example.com"
+			reg := b.mustRegisterCard(t, addr, "Rue")
+			b.kc.SetDown(true)
+			b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+			failed := b.waitJob(t, reg.ID, "failed once", jobFailedOnce)
+			// The store still enqueues through the first queue: stop its
+			// workers, as a deploy or a crash would.
+			b.stopQueue()
+			b.kc.SetDown(false)
+			if len(b.smtp.Messages()) != 0 || len(b.kc.Users()) != 0 {
+				t.Fatal("work done while Keycloak was down")
+			}
+			b.stopQueue = b.startQueue(t)
+			b.waitConfirmed(t, reg.ID)
+			b.mustValidLogin(t, addr)
+			done := b.waitJob(t, reg.ID, "completed", jobCompleted)
+			if done.ID != failed.ID || done.Attempt <= failed.Attempt {
+				t.Errorf("completed job %d attempt %d; failed one was %d attempt %d", done.ID, done.Attempt, failed.ID, failed.Attempt)
+			}
+			if slices.ContainsFunc(b.jobs(t), func(j jobRow) bool { return j.ID != failed.ID }) {
+				t.Errorf("another job appeared: %+v", b.jobs(t))
+			}
+		})
+	})
+}
