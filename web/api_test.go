@@ -277,6 +277,9 @@ func TestOperational(t *testing.T) {
 		!strings.Contains(string(m.body), "basketball_http_request_duration_seconds_bucket") {
 		t.Fatalf("metrics lack request series:\n%s", m.body)
 	}
+	if res := b.do(t, http.MethodDelete, "/api/v1/clubs/tigers/registrations", nil, nil); res.status != 405 || res.errCode(t) != "method_not_allowed" {
+		t.Fatalf("wrong method: %d %s", res.status, res.body)
+	}
 	if res := b.do(t, http.MethodGet, "/nope", nil, nil); res.status != 404 || res.errCode(t) != "not_found" {
 		t.Fatalf("unknown route: %d %s", res.status, res.body)
 	}

@@ -151,6 +151,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /registrations/{id}/pay", guard(s.payAgain))
 	mux.HandleFunc("GET /static/style.css", s.styleCSS)
 	mux.HandleFunc("GET /{$}", s.homePage)
+	// Known paths asked with another method answer 405 in the JSON shape
+	// (the method-specific patterns above are more specific and win).
+	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/clubs/{club}/tryouts", "/api/v1/clubs/{club}/registrations",
+		"/api/v1/registrations/{id}/checkout", "/api/v1/registrations/{id}", "/webhooks/stripe"} {
+		mux.HandleFunc(p, s.methodNotAllowed)
+	}
 	for pattern, h := range s.cfg.AdditionalHandlers {
 		mux.Handle(pattern, h)
 	}
@@ -167,6 +173,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, basketball.Errorf(basketball.EMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
