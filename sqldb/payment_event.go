@@ -103,8 +103,9 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 			if r.Status != basketball.StatusPending {
 				return OutcomeIgnoredStatus, r.ID, "status " + r.Status, nil
 			}
-			_, err = tx.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, stripe_payment_intent_id = $2, updated_at = $3 WHERE id = $4`,
-				ev.SessionID, nullable(ev.PaymentIntentID), db.ts(now), r.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = COALESCE($1, stripe_checkout_session_id),
+				stripe_payment_intent_id = COALESCE($2, stripe_payment_intent_id), updated_at = $3 WHERE id = $4`,
+				nullable(ev.SessionID), nullable(ev.PaymentIntentID), db.ts(now), r.ID)
 			return OutcomeAwaitingPayment, r.ID, "", err
 		}
 		return OutcomeMalformed, r.ID, "payment_status=" + ev.PaymentStatus, nil
@@ -148,9 +149,14 @@ func (db *DB) markPaid(ctx context.Context, tx *sql.Tx, r basketball.Registratio
 	default:
 		return OutcomeIgnoredStatus, nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'paid', stripe_checkout_session_id = $1,
-			stripe_payment_intent_id = $2, amount_paid_cents = $3, paid_at = $4, updated_at = $4
-		WHERE id = $5`, nullable(ev.SessionID), nullable(ev.PaymentIntentID), ev.AmountTotal, db.ts(now), r.ID)
+	amount := ev.AmountTotal
+	if amount == 0 && ev.PaymentStatus == "paid" {
+		// An event without amount_total: what was due is what was paid.
+		amount = r.AmountCents
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'paid', stripe_checkout_session_id = COALESCE($1, stripe_checkout_session_id),
+			stripe_payment_intent_id = COALESCE($2, stripe_payment_intent_id), amount_paid_cents = $3, paid_at = $4, updated_at = $4
+		WHERE id = $5`, nullable(ev.SessionID), nullable(ev.PaymentIntentID), amount, db.ts(now), r.ID)
 	if err != nil {
 		return "", fmt.Errorf("mark paid: %w", err)
 	}

@@ -125,3 +125,22 @@ func TestWebhookExpiryFreesSeatAndLatePaymentCounts(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookMinimalEvent: an event with only what the contract names
+// (no api_version, object kinds, session id or amount) still pays.
+func TestWebhookMinimalEvent(t *testing.T) {
+	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
+		b := setup(t, engine)
+		id := b.register(t, 1, "").json(t)["registration_id"].(string)
+		session := mustReg(t, b.db, id).StripeCheckoutSessionID
+		ev := []byte(`{"id":"evt_min_1","type":"checkout.session.completed","data":{"object":{"payment_status":"paid",` +
+			`"metadata":{"type":"tryout_registration","registration_id":"` + id + `"}}}}`)
+		if res := b.postEvent(t, ev); res.status != 200 || res.json(t)["outcome"] != "paid" {
+			t.Fatalf("minimal event: %d %s", res.status, res.body)
+		}
+		r := mustReg(t, b.db, id)
+		if r.Status != "paid" || r.StripeCheckoutSessionID != session || r.AmountPaidCents == nil || *r.AmountPaidCents != 3000 {
+			t.Fatalf("after minimal event: %+v", r)
+		}
+	})
+}
