@@ -121,8 +121,9 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 		if r.Status != basketball.StatusPending {
 			return OutcomeIgnoredStatus, r.ID, "status " + r.Status, nil
 		}
-		if r.StripeCheckoutSessionID != "" && ev.SessionID != r.StripeCheckoutSessionID {
-			// The parent already has a newer checkout; it still holds the seat.
+		if r.CheckoutAttempts > 1 && ev.SessionID != "" && r.StripeCheckoutSessionID != "" && ev.SessionID != r.StripeCheckoutSessionID {
+			// An older attempt's session expired, but the parent has a newer
+			// checkout, which still holds the seat.
 			return OutcomeStaleSession, r.ID, "session " + ev.SessionID, nil
 		}
 		return OutcomeExpired, r.ID, "", db.endPending(ctx, tx, r.ID, basketball.StatusExpired, now)

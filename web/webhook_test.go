@@ -144,3 +144,33 @@ func TestWebhookMinimalEvent(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookExpiryOfAnOlderSession: when the parent has opened a newer
+// checkout, the expiry of the older session leaves the registration pending.
+func TestWebhookExpiryOfAnOlderSession(t *testing.T) {
+	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
+		b := setup(t, engine)
+		id := b.register(t, 1, "").json(t)["registration_id"].(string)
+		first := mustReg(t, b.db, id).StripeCheckoutSessionID
+		b.clock.Advance(56 * time.Minute) // the first session closes in 4 minutes: too soon to hand out again
+		if res := b.postJSON(t, "/api/v1/registrations/"+id+"/checkout", ""); res.status != 200 {
+			t.Fatalf("new checkout: %d %s", res.status, res.body)
+		}
+		second := mustReg(t, b.db, id).StripeCheckoutSessionID
+		if second == first {
+			t.Fatal("no new session was opened")
+		}
+		expire := func(session string) string {
+			res := b.postEvent(t, b.completed(id, func(p *stripe.SessionEventParams) {
+				p.Type, p.PaymentStatus, p.SessionID, p.PaymentIntentID = stripe.EventCheckoutExpired, "unpaid", session, ""
+			}))
+			return res.json(t)["outcome"].(string)
+		}
+		if got := expire(first); got != "stale_session" || mustReg(t, b.db, id).Status != "pending" {
+			t.Fatalf("older session's expiry: outcome %s, status %s", got, mustReg(t, b.db, id).Status)
+		}
+		if got := expire(second); got != "expired" || mustReg(t, b.db, id).Status != "expired" {
+			t.Fatalf("current session's expiry: outcome %s", got)
+		}
+	})
+}
