@@ -112,6 +112,11 @@ func (c *Client) CreateUser(ctx context.Context, u NewUser, password string) (id
 	}
 	id, err = idFromLocation(h.Get("Location"))
 	if err != nil {
+		// The user exists now: a proxy that drops Location must not make
+		// the caller retry a creation that succeeded.
+		if found, ferr := c.FindUserByEmail(ctx, u.Email); ferr == nil {
+			return found.ID, nil
+		}
 		return "", fmt.Errorf("keycloak: %s %s: %w", k.method, k.path, err)
 	}
 	return id, nil
