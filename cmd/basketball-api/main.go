@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // tryout time zones work on images without /usr/share/zoneinfo
 
 	"basketball"
 )
