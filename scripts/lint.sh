@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(go env GOPATH)/bin"
 if ! command -v staticcheck >/dev/null 2>&1 && [ ! -x "$bin/staticcheck" ]; then
-  go install honnef.co/go/tools/cmd/staticcheck@2026.2.2 >&2
+  go install honnef.co/go/tools/cmd/staticcheck@v0.8.2 >&2
 fi
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
