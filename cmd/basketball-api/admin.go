@@ -223,3 +223,34 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// setTryoutOpen opens or closes a club's tryout for registration.
+func (m *Main) setTryoutOpen(ctx context.Context, open bool, args []string) error {
+	verb := map[bool]string{true: "open", false: "close"}[open]
+	fs := m.newFlags("tryout "+verb, "tryout "+verb+" --club S --id TRYOUT_ID")
+	club := fs.String("club", "", "club slug (required)")
+	id := fs.String("id", "", "tryout id (required)")
+	dbURL := fs.String("database-url", "", "database (default: $DATABASE_URL)")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if *club == "" || *id == "" {
+		return usagef("--club and --id are required")
+	}
+	db, err := m.openStore(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Look the tryout up through its club, so one club cannot close
+	// another's tryout by id.
+	if _, err := db.Tryout(ctx, *club, *id); err != nil {
+		return err
+	}
+	if err := db.SetTryoutOpen(ctx, *id, open); err != nil {
+		return err
+	}
+	state := map[bool]string{true: "open", false: "closed"}[open]
+	fmt.Fprintf(m.Stdout, "tryout %s is now %s for registration\n", *id, state)
+	return nil
+}

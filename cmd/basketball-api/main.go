@@ -25,6 +25,7 @@ Commands:
   migrate               apply migrations and exit
   club create           create a club
   tryout create         create a tryout of a club
+  tryout open|close     open or close a tryout for registration
   promo create          create a promo code of a club
   registrations list    list a club's registrations
   demo                  serve a demo club on a fresh SQLite file
@@ -125,8 +126,12 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 	case "demo":
 		return m.demo(ctx, rest)
 	case "club", "tryout", "promo":
-		if s, r := sub(); s == "create" {
+		s, r := sub()
+		switch {
+		case s == "create":
 			return m.create(ctx, cmd, r)
+		case cmd == "tryout" && (s == "open" || s == "close"):
+			return m.setTryoutOpen(ctx, s == "open", r)
 		}
 		return usagef("usage: basketball-api %s create [flags]", cmd)
 	case "registrations":
