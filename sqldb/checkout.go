@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,36 +14,77 @@ import (
 // be handed out again rather than replaced.
 const CheckoutReuseMargin = 5 * time.Minute
 
-// BeginCheckout prepares a payment attempt for a pending card registration.
+// CheckoutLease bounds how long one request may take to create a session
+// before another request may start a new attempt.
+const CheckoutLease = 40 * time.Second
+
+// AsyncPaymentHold is how long a registration whose checkout completed
+// with a delayed payment method (bank debit) keeps its seat while Stripe
+// settles it; async_payment_succeeded or _failed ends the wait.
+const AsyncPaymentHold = 30 * 24 * time.Hour
+
+// ErrCheckoutBusy means another request is creating this registration's
+// session right now; ask again shortly and it will be handed out.
+var ErrCheckoutBusy = errors.New("a checkout session is being created for this registration")
+
+// BeginCheckout prepares a payment attempt for a card registration.
 // When its checkout session is still open for a while, it returns the
 // registration with reuse true and the session's URL in CheckoutURL.
 // Otherwise it counts a new attempt (CheckoutAttempts is its number, part of
-// the Stripe idempotency key) and the caller creates a session and calls
-// AttachCheckout. A registration that cannot be paid is ENotPayable; one
-// whose seat hold lapsed becomes expired.
+// the Stripe idempotency key), takes the checkout lease, and the caller
+// creates a session and calls AttachCheckout (or ReleaseCheckout when that
+// failed). An expired registration comes back to pending when its tryout
+// still has a seat for it. A registration that cannot be paid is
+// ENotPayable; ErrCheckoutBusy means another request holds the lease.
 func (db *DB) BeginCheckout(ctx context.Context, id string) (reg basketball.Registration, reuse bool, err error) {
 	lapsed := false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
-		r, err := db.registration(ctx, tx, id, true)
+		r, err := db.registration(ctx, tx, id, false)
 		if err != nil {
 			return err
 		}
-		if r.Status != basketball.StatusPending || r.Method != basketball.MethodCard {
-			return basketball.Errorf(basketball.ENotPayable, "registration is %s; only a pending card registration can be paid", r.Status)
+		if r.Method != basketball.MethodCard {
+			return basketball.Errorf(basketball.ENotPayable, "registration is %s and needs no payment", r.Status)
 		}
-		if !r.HoldUntil.After(now) {
+		if r.Status == basketball.StatusExpired {
+			// Lock the tryout before the registration, in the order
+			// CreateRegistration takes them.
+			if _, err := db.tryout(ctx, tx, r.ClubSlug, r.TryoutID, true); err != nil {
+				return err
+			}
+		}
+		if r, err = db.registration(ctx, tx, id, true); err != nil {
+			return err
+		}
+		var lease timeCol
+		var awaiting bool
+		if err := tx.QueryRowContext(ctx, `SELECT checkout_lease_until, awaiting_async_payment FROM registrations WHERE id = $1`, id).Scan(&lease, &awaiting); err != nil {
+			return fmt.Errorf("read checkout lease: %w", err)
+		}
+		switch {
+		case r.Status == basketball.StatusExpired:
+			if err := db.revive(ctx, tx, r, now); err != nil {
+				return err
+			}
+			r.Status = basketball.StatusPending
+		case r.Status != basketball.StatusPending:
+			return basketball.Errorf(basketball.ENotPayable, "registration is %s; only a pending card registration can be paid", r.Status)
+		case awaiting:
+			return basketball.Errorf(basketball.ENotPayable, "the payment of this registration is being processed")
+		case !r.HoldUntil.After(now):
 			lapsed = true
 			return db.endPending(ctx, tx, id, basketball.StatusExpired, now)
-		}
-		if r.StripeCheckoutSessionID != "" && r.CheckoutURL != "" && r.CheckoutExpiresAt != nil &&
-			r.CheckoutExpiresAt.After(now.Add(CheckoutReuseMargin)) {
+		case lease.Valid && lease.T.After(now):
+			return ErrCheckoutBusy
+		case r.StripeCheckoutSessionID != "" && r.CheckoutURL != "" && r.CheckoutExpiresAt != nil &&
+			r.CheckoutExpiresAt.After(now.Add(CheckoutReuseMargin)):
 			reg, reuse = r, true
 			return nil
 		}
 		r.CheckoutAttempts++
-		_, err = tx.ExecContext(ctx, `UPDATE registrations SET checkout_attempts = $1, updated_at = $2 WHERE id = $3`,
-			r.CheckoutAttempts, db.ts(now), id)
+		_, err = tx.ExecContext(ctx, `UPDATE registrations SET checkout_attempts = $1, checkout_lease_until = $2, updated_at = $3 WHERE id = $4`,
+			r.CheckoutAttempts, db.ts(now.Add(CheckoutLease)), db.ts(now), id)
 		if err != nil {
 			return fmt.Errorf("count checkout attempt: %w", err)
 		}
@@ -50,22 +92,74 @@ func (db *DB) BeginCheckout(ctx context.Context, id string) (reg basketball.Regi
 		return nil
 	})
 	if err == nil && lapsed {
-		err = basketball.Errorf(basketball.ENotPayable, "the seat hold of this registration has lapsed; please register again")
+		// The expiry is committed; paying again revives it if a seat is left.
+		return db.BeginCheckout(ctx, id)
 	}
 	return reg, reuse, err
 }
 
-// AttachCheckout stores the session created for attempt, and moves the
-// registration's seat hold to the session's expiry. A session of an
-// attempt that is no longer the latest, or for a registration no longer
-// pending, is not stored.
+// revive brings an expired registration back to pending when the parent
+// pays again: the tryout must still take registrations and have a seat,
+// the player must not have registered again meanwhile, and a promo code it
+// used must still have a use left.
+func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration, now time.Time) error {
+	t, err := db.tryout(ctx, tx, r.ClubSlug, r.TryoutID, false)
+	if err != nil {
+		return err
+	}
+	if !t.AcceptsRegistrations(now) {
+		return basketball.Errorf(basketball.ERegistrationClosed, "registration for %q is closed", t.Name)
+	}
+	var active int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations WHERE tryout_id = $1 AND player_id = $2 AND id <> $3
+		AND (status = 'paid' OR (status = 'pending' AND hold_until > $4))`, r.TryoutID, r.PlayerID, r.ID, db.ts(now)).Scan(&active); err != nil {
+		return fmt.Errorf("find registrations: %w", err)
+	}
+	if active > 0 {
+		return basketball.Errorf(basketball.ENotPayable, "this player has a newer registration for this tryout")
+	}
+	if t.SeatsLeft != nil && *t.SeatsLeft <= 0 {
+		return basketball.Errorf(basketball.ETryoutFull, "%q is full", t.Name)
+	}
+	if r.PromoCodeID != "" {
+		res, err := tx.ExecContext(ctx, `UPDATE promo_codes SET uses = uses + 1 WHERE id = $1 AND (max_uses IS NULL OR uses < max_uses)
+			AND (expires_at IS NULL OR expires_at > $2)`, r.PromoCodeID, db.ts(now))
+		if err != nil {
+			return fmt.Errorf("use promo code: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return basketball.Errorf(basketball.EInvalidPromo, "the promo code of this registration can no longer be used; please register again")
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = 'pending', hold_until = $1, updated_at = $2 WHERE id = $3`,
+		db.ts(now.Add(InitialHold)), db.ts(now), r.ID)
+	if err != nil {
+		return fmt.Errorf("revive registration: %w", err)
+	}
+	return nil
+}
+
+// AttachCheckout stores the session created for attempt, moves the
+// registration's seat hold to the session's expiry and frees the checkout
+// lease. A session of an attempt that is no longer the latest, or for a
+// registration no longer pending, is not stored.
 func (db *DB) AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error {
 	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, checkout_url = $2,
-			checkout_expires_at = $3, hold_until = $4, updated_at = $5
+			checkout_expires_at = $3, hold_until = $4, checkout_lease_until = NULL, updated_at = $5
 		WHERE id = $6 AND status = 'pending' AND checkout_attempts = $7`,
 		sessionID, url, db.ts(expiresAt), db.ts(expiresAt.Add(CheckoutReuseMargin)), db.ts(db.Now()), id, attempt)
 	if err != nil {
 		return fmt.Errorf("attach checkout session: %w", err)
+	}
+	return nil
+}
+
+// ReleaseCheckout frees the checkout lease after a failed attempt, so the
+// next request may try again at once.
+func (db *DB) ReleaseCheckout(ctx context.Context, id string, attempt int) error {
+	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET checkout_lease_until = NULL WHERE id = $1 AND checkout_attempts = $2`, id, attempt)
+	if err != nil {
+		return fmt.Errorf("release checkout lease: %w", err)
 	}
 	return nil
 }

@@ -103,9 +103,12 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 			if r.Status != basketball.StatusPending {
 				return OutcomeIgnoredStatus, r.ID, "status " + r.Status, nil
 			}
+			// The checkout is done and the money on its way (a bank debit):
+			// the seat stays held until Stripe says whether it arrived.
 			_, err = tx.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = COALESCE($1, stripe_checkout_session_id),
-				stripe_payment_intent_id = COALESCE($2, stripe_payment_intent_id), updated_at = $3 WHERE id = $4`,
-				nullable(ev.SessionID), nullable(ev.PaymentIntentID), db.ts(now), r.ID)
+				stripe_payment_intent_id = COALESCE($2, stripe_payment_intent_id), awaiting_async_payment = $3,
+				hold_until = $4, updated_at = $5 WHERE id = $6`,
+				nullable(ev.SessionID), nullable(ev.PaymentIntentID), true, db.ts(now.Add(AsyncPaymentHold)), db.ts(now), r.ID)
 			return OutcomeAwaitingPayment, r.ID, "", err
 		}
 		return OutcomeMalformed, r.ID, "payment_status=" + ev.PaymentStatus, nil

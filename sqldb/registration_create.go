@@ -73,18 +73,20 @@ func (db *DB) CreateRegistration(ctx context.Context, clubSlug string, req baske
 			return basketball.Errorf(basketball.EPaymentsNotConfigured, "card payment is not configured on this server")
 		}
 		id = basketball.NewID("reg")
-		status, method, attempts := basketball.StatusPending, basketball.MethodCard, 1
+		// A card registration starts with its first checkout attempt
+		// under way, so a concurrent "pay" waits for that session.
+		status, method, attempts, lease := basketball.StatusPending, basketball.MethodCard, 1, db.ts(now.Add(CheckoutLease))
 		var paidAt, paidAmount any
 		if amount == 0 {
-			status, method, attempts = basketball.StatusPaid, basketball.MethodPromo, 0
+			status, method, attempts, lease = basketball.StatusPaid, basketball.MethodPromo, 0, nil
 			paidAt, paidAmount = db.ts(now), int64(0)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO registrations
 			(id, club_id, tryout_id, parent_id, player_id, status, method, amount_cents, currency,
-			 promo_code_id, checkout_attempts, amount_paid_cents, hold_until, created_at, updated_at, paid_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)`,
+			 promo_code_id, checkout_attempts, checkout_lease_until, amount_paid_cents, hold_until, created_at, updated_at, paid_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)`,
 			id, t.ClubID, t.ID, parentID, playerID, status, method, amount, t.Currency,
-			promoID, attempts, paidAmount, db.ts(now.Add(InitialHold)), db.ts(now), paidAt)
+			promoID, attempts, lease, paidAmount, db.ts(now.Add(InitialHold)), db.ts(now), paidAt)
 		if err != nil {
 			return fmt.Errorf("insert registration: %w", err)
 		}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"time"
 
 	"basketball"
 	"basketball/sqldb"
@@ -99,7 +101,21 @@ func (s *Server) checkoutURL(ctx context.Context, id string) (string, error) {
 	if s.checkout == nil {
 		return "", basketball.Errorf(basketball.EPaymentsNotConfigured, "card payment is not configured on this server")
 	}
+	// A concurrent request (a double click) may be creating the session:
+	// wait for it and hand out the same one rather than make another.
+	deadline := time.Now().Add(s.cfg.CheckoutTimeout + 5*time.Second)
 	reg, reuse, err := s.store.BeginCheckout(ctx, id)
+	for errors.Is(err, sqldb.ErrCheckoutBusy) && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		reg, reuse, err = s.store.BeginCheckout(ctx, id)
+	}
+	if errors.Is(err, sqldb.ErrCheckoutBusy) {
+		return "", basketball.Errorf(basketball.ENotPayable, "a payment page is being prepared for this registration; try again in a moment")
+	}
 	if err != nil {
 		return "", err
 	}

@@ -35,6 +35,9 @@ func (s *Server) openCheckout(ctx context.Context, reg basketball.Registration) 
 	}
 	sess, err := s.checkout.CreateCheckoutSession(ctx, p)
 	if err != nil {
+		if rerr := s.store.ReleaseCheckout(ctx, reg.ID, reg.CheckoutAttempts); rerr != nil {
+			s.logger.Warn("release checkout lease", "registration_id", reg.ID, "err", rerr)
+		}
 		s.metrics.StripeRequests.WithLabelValues("error").Inc()
 		s.logger.Error("create checkout session failed", "registration_id", reg.ID, "attempt", reg.CheckoutAttempts, "err", err)
 		return "", &basketball.Error{Code: basketball.EPaymentUnavailable, RegistrationID: reg.ID,

@@ -29,6 +29,7 @@ type Store interface {
 	Registration(ctx context.Context, id string) (basketball.Registration, error)
 	BeginCheckout(ctx context.Context, id string) (basketball.Registration, bool, error)
 	AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error
+	ReleaseCheckout(ctx context.Context, id string, attempt int) error
 	ApplyPaymentEvent(ctx context.Context, ev basketball.PaymentEvent) (outcome, regID string, err error)
 }
 

@@ -30,9 +30,14 @@ type fakeCheckout struct {
 	mu    sync.Mutex
 	calls []stripe.CheckoutParams
 	fail  error
+	delay time.Duration // how long Stripe takes to answer
 }
 
 func (f *fakeCheckout) CreateCheckoutSession(ctx context.Context, p stripe.CheckoutParams) (stripe.Session, error) {
+	f.mu.Lock()
+	delay := f.delay
+	f.mu.Unlock()
+	time.Sleep(delay)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, p)

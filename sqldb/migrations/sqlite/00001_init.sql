@@ -92,7 +92,13 @@ CREATE TABLE registrations (
     confirmation_sent_at       TEXT,
     -- The post-payment step holds this lease while it runs, so the job and
     -- the promo path's inline run never work on one registration at once.
-    post_payment_lease_until   TEXT
+    post_payment_lease_until   TEXT,
+    -- Set while a Checkout Session is being created, so concurrent "pay"
+    -- clicks wait for that session instead of making more.
+    checkout_lease_until       TEXT,
+    -- The checkout completed with a delayed payment method; Stripe has yet
+    -- to say whether the money arrived.
+    awaiting_async_payment     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX registrations_tryout ON registrations (tryout_id, status);
 CREATE INDEX registrations_club ON registrations (club_id, created_at);
