@@ -38,8 +38,8 @@ func (r RegistrationRequest) Validate() error {
 	case !ValidEmail(r.Parent.Email):
 		f["parent.email"] = "is not a valid email address"
 	}
-	if len(r.Parent.Phone) > 40 {
-		f["parent.phone"] = "is too long"
+	if r.Parent.Phone != "" && !validPhone(r.Parent.Phone) {
+		f["parent.phone"] = "must be a phone number of 7 to 15 digits"
 	}
 	checkName(f, "player.first_name", r.Player.FirstName, 100)
 	checkName(f, "player.last_name", r.Player.LastName, 100)
@@ -89,4 +89,23 @@ func AgeOn(born, at time.Time) int {
 		age--
 	}
 	return age
+}
+
+// validPhone accepts the ways people write phone numbers (+1 (555) 010-0100,
+// 555.010.0100) with 7 to 15 digits, the ITU maximum.
+func validPhone(p string) bool {
+	if len(p) > 40 {
+		return false
+	}
+	digits := 0
+	for _, c := range p {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case strings.ContainsRune(" +-().", c):
+		default:
+			return false
+		}
+	}
+	return digits >= 7 && digits <= 15
 }

@@ -76,17 +76,40 @@ func (s *Server) inlinePostPayment(ctx context.Context, id string) *Account {
 	if s.postPayment == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.InlinePostPayment)
-	defer cancel()
-	acct, err := s.postPayment(ctx, id)
-	if err != nil {
-		s.logger.Warn("inline post-payment step failed; the job will retry", "registration_id", id, "err", err)
+	// The step runs on with its own timeouts if it outlasts the bound; the
+	// answer then says null and the email carries the login.
+	type result struct {
+		acct *Account
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		acct, err := s.postPayment(context.WithoutCancel(ctx), id)
+		done <- result{acct, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err != nil {
+			s.logger.Warn("inline post-payment step failed; the job will retry", "registration_id", id, "err", res.err)
+			return nil
+		}
+		return res.acct
+	case <-time.After(s.cfg.InlinePostPayment):
+		s.logger.Warn("inline post-payment step is slow; the job will finish it", "registration_id", id)
 		return nil
 	}
-	return acct
 }
 
 func (s *Server) retryCheckout(w http.ResponseWriter, r *http.Request) {
+	// The endpoint takes no fields; a body, when sent, must be an empty
+	// JSON object.
+	if r.ContentLength != 0 {
+		var none struct{}
+		if err := decodeJSON(r, &none); err != nil && !(r.ContentLength < 0 && errors.Is(err, errEmptyBody)) {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	url, err := s.checkoutURL(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)

@@ -288,3 +288,33 @@ func TestOperational(t *testing.T) {
 		t.Fatalf("readyz with the database closed: %d", res.status)
 	}
 }
+
+func TestSmallContractDetails(t *testing.T) {
+	b := setup(t, "sqlite")
+	id := b.register(t, 1, "").json(t)["registration_id"].(string)
+	if res := b.postJSON(t, "/api/v1/registrations/"+id+"/checkout", `{"x":1}`); res.status != 422 || res.errCode(t) != "invalid_request" {
+		t.Errorf("checkout with an unknown field: %d %s", res.status, res.body)
+	}
+	if res := b.postJSON(t, "/api/v1/registrations/"+id+"/checkout", `garbage`); res.status != 400 {
+		t.Errorf("checkout with garbage: %d %s", res.status, res.body)
+	}
+	if res := b.postJSON(t, "/api/v1/registrations/"+id+"/checkout", `{}`); res.status != 200 {
+		t.Errorf("checkout with {}: %d %s", res.status, res.body)
+	}
+	body := b.registration(2, "")
+	body["parent"].(map[string]any)["phone"] = "call me"
+	body["player"].(map[string]any)["grade"] = "seventh"
+	res := b.postJSON(t, "/api/v1/clubs/tigers/registrations", body)
+	if res.status != 422 || !strings.Contains(string(res.body), "must be a whole number") {
+		t.Errorf("wrong type message: %d %s", res.status, res.body)
+	}
+	body["player"].(map[string]any)["grade"] = 7
+	res = b.postJSON(t, "/api/v1/clubs/tigers/registrations", body)
+	if fields, _ := res.json(t)["error"].(map[string]any)["fields"].(map[string]any); res.status != 422 || fields["parent.phone"] == nil {
+		t.Errorf("bad phone: %d %s", res.status, res.body)
+	}
+	b.db.Close()
+	if res := b.do(t, http.MethodGet, "/readyz", nil, nil); res.status != 503 || res.errCode(t) != "not_ready" {
+		t.Errorf("readyz without a database: %d %s", res.status, res.body)
+	}
+}

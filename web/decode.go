@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"basketball"
@@ -44,9 +45,34 @@ func decodeJSON(r *http.Request, v any) error {
 			field = "body"
 		}
 		return &basketball.Error{Code: basketball.EInvalid, Message: fmt.Sprintf("field %q has the wrong type", field),
-			Fields: map[string]string{field: "must be a " + typeErr.Type.String()}}
+			Fields: map[string]string{field: "must be " + jsonKind(typeErr.Type)}}
 	case errors.Is(err, io.EOF):
-		return basketball.Errorf(codeBadJSON, "the request body is empty; send a JSON object")
+		return &basketball.Error{Code: codeBadJSON, Message: "the request body is empty; send a JSON object", Err: errEmptyBody}
 	}
 	return basketball.Errorf(codeBadJSON, "the request body is not valid JSON: %v", err)
+}
+
+// errEmptyBody marks a request without a body.
+var errEmptyBody = errors.New("empty body")
+
+// jsonKind names what a JSON value must be, for people.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "of another type"
 }

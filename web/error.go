@@ -37,6 +37,7 @@ var statusOf = map[string]int{
 const (
 	codeBadJSON       = "malformed_json"
 	codeNotConfigured = "not_configured"
+	codeNotReady      = "not_ready"
 )
 
 // HTTPStatus returns the status an error is answered with.

@@ -117,6 +117,9 @@ func (s *Server) showRegisterForm(w http.ResponseWriter, r *http.Request, status
 		if t.SeatsLeft != nil {
 			v.Full = *t.SeatsLeft == 0
 			v.SeatsLeft = fmt.Sprintf("%d seats left", *t.SeatsLeft)
+			if *t.SeatsLeft == 1 {
+				v.SeatsLeft = "1 seat left"
+			}
 			if v.Full {
 				v.SeatsLeft = "full"
 			}

@@ -38,7 +38,10 @@ func (s *Server) registrationData(r *http.Request) (registrationData, error) {
 		page: page{Title: "Registration – " + reg.PlayerFirstName, TestMode: s.cfg.TestMode},
 		Reg:  reg, Tryout: t, StatusText: statusText[reg.Status], When: when(t),
 		Amount: basketball.FormatAmount(reg.AmountCents, reg.Currency),
-		CanPay: reg.Status == basketball.StatusPending && reg.Method == basketball.MethodCard && s.checkout != nil,
+		// An expired registration can be paid again while its tryout has a
+		// seat; the checkout endpoint decides.
+		CanPay: (reg.Status == basketball.StatusPending || reg.Status == basketball.StatusExpired) &&
+			reg.Method == basketball.MethodCard && s.checkout != nil,
 	}
 	return d, nil
 }

@@ -114,3 +114,12 @@ func TestFormStripeDownAndPayAgain(t *testing.T) {
 		t.Fatalf("unknown registration page: %d", res.status)
 	}
 }
+
+func TestCancelPageOfAPaidRegistration(t *testing.T) {
+	b := setup(t, "sqlite")
+	id := b.register(t, 1, "free").json(t)["registration_id"].(string)
+	page := b.do(t, http.MethodGet, "/registrations/"+id+"/canceled", nil, nil)
+	if page.status != 200 || !strings.Contains(string(page.body), "Already paid") || strings.Contains(string(page.body), "No payment was taken") {
+		t.Fatalf("cancel page of a paid registration:\n%s", page.body)
+	}
+}

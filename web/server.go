@@ -170,7 +170,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		s.log(r).Warn("database not reachable", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: codeNotReady, Message: "the database is not reachable"}})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

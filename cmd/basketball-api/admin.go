@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"basketball"
@@ -14,13 +17,24 @@ import (
 )
 
 // openStore opens and migrates the database named by DATABASE_URL (or the
-// --database-url flag of the command).
-func (m *Main) openStore(ctx context.Context, dbURL string) (*sqldb.DB, error) {
+// --database-url flag of the command). Only commands that may start a new
+// database (migrate, club create) create a missing SQLite file; the others
+// report it, so a mistyped path writes nothing.
+func (m *Main) openStore(ctx context.Context, dbURL string, create bool) (*sqldb.DB, error) {
 	if dbURL == "" {
 		dbURL = m.Getenv("DATABASE_URL")
 	}
 	if dbURL == "" {
 		dbURL = "sqlite:basketball.db"
+	}
+	engine, _, err := sqldb.ParseURL(dbURL)
+	if err != nil {
+		return nil, usagef("DATABASE_URL: %v", err)
+	}
+	if path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//"); engine == sqldb.SQLite && !create {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, usagef("DATABASE_URL: %s does not exist; create a club first (or run migrate)", path)
+		}
 	}
 	db, err := sqldb.Open(ctx, dbURL, sqldb.Options{})
 	if err != nil {
@@ -39,7 +53,7 @@ func (m *Main) migrate(ctx context.Context, args []string) error {
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	db, err := m.openStore(ctx, *dbURL)
+	db, err := m.openStore(ctx, *dbURL, true)
 	if err != nil {
 		return err
 	}
@@ -179,7 +193,7 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 	if err := check(); err != nil {
 		return err
 	}
-	db, err := m.openStore(ctx, *dbURL)
+	db, err := m.openStore(ctx, *dbURL, kind == "club")
 	if err != nil {
 		return err
 	}
@@ -237,7 +251,7 @@ func (m *Main) setTryoutOpen(ctx context.Context, open bool, args []string) erro
 	if *club == "" || *id == "" {
 		return usagef("--club and --id are required")
 	}
-	db, err := m.openStore(ctx, *dbURL)
+	db, err := m.openStore(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (m *Main) listRegistrations(ctx context.Context, args []string) error {
 	case *format != "table" && *format != "json" && *format != "csv":
 		return usagef("--format: want table, json or csv")
 	}
-	db, err := m.openStore(ctx, *dbURL)
+	db, err := m.openStore(ctx, *dbURL, false)
 	if err != nil {
 		return err
 	}

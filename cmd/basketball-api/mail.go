@@ -56,7 +56,7 @@ func (m *Main) mailPreview(ctx context.Context, args []string) error {
 			return err
 		}
 	} else {
-		db, err := m.openStore(ctx, *dbURL)
+		db, err := m.openStore(ctx, *dbURL, false)
 		if err != nil {
 			return err
 		}

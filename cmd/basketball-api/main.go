@@ -99,7 +99,7 @@ func describe(err error) string {
 	}
 	msg := e.Message
 	for _, k := range sortedKeys(e.Fields) {
-		msg += fmt.Sprintf("; %s %s", k, e.Fields[k])
+		msg += fmt.Sprintf("; %s: %s", k, e.Fields[k])
 	}
 	return msg
 }
