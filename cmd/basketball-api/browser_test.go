@@ -219,4 +219,22 @@ func TestBrowserRegistration(t *testing.T) {
 	if m := waitForEmail(t, outbox, "bo.kim@example.com"); !strings.Contains(m.Text, "Jun Kim") {
 		t.Errorf("free confirmation email:\n%s", m.Text)
 	}
+
+	// A third parent cancels at the checkout, then pays again from the
+	// cancel page.
+	mustDo(t, ctx, "open form a third time", chromedp.Navigate(srv.url("/clubs/demo/register")), chromedp.WaitVisible(chromedp.CSS("form")))
+	fill(t, ctx, map[string]string{
+		"parent_first_name": "Cy", "parent_last_name": "Ng", "parent_email": "cy.ng@example.com",
+		"player_first_name": "Lu", "player_last_name": "Ng", "player_birth_date": "2011-01-15",
+	})
+	mustDo(t, ctx, "submit", chromedp.Click(chromedp.CSS("button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#cancel")))
+	mustDo(t, ctx, "cancel", chromedp.Click(chromedp.CSS("#cancel")), chromedp.WaitVisible(chromedp.CSS("#pay-again")))
+	if h := mustText(t, ctx, "#canceled-title"); h != "Payment canceled" {
+		t.Fatalf("after cancel: %q at %s", h, mustLocation(t, ctx))
+	}
+	shot.take("payment-canceled")
+	mustDo(t, ctx, "pay again", chromedp.Click(chromedp.CSS("#pay-again")), chromedp.WaitVisible(chromedp.CSS("#pay")))
+	mustDo(t, ctx, "pay", chromedp.Click(chromedp.CSS("#pay")), chromedp.WaitVisible(chromedp.CSS("#status")))
+	waitForStatus(t, ctx, "Paid")
+	waitForEmail(t, outbox, "cy.ng@example.com")
 }
