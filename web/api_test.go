@@ -318,3 +318,14 @@ func TestSmallContractDetails(t *testing.T) {
 		t.Errorf("readyz without a database: %d %s", res.status, res.body)
 	}
 }
+
+func TestUnknownNestedFieldIsNamedByPath(t *testing.T) {
+	b := setup(t, "sqlite")
+	body := b.registration(1, "")
+	body["parent"].(map[string]any)["nickname"] = "Annie"
+	res := b.postJSON(t, "/api/v1/clubs/tigers/registrations", body)
+	fields, _ := res.json(t)["error"].(map[string]any)["fields"].(map[string]any)
+	if res.status != 422 || fields["parent.nickname"] == nil {
+		t.Fatalf("unknown nested field: %d %s", res.status, res.body)
+	}
+}

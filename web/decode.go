@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"sort"
 	"strings"
 
 	"basketball"
@@ -19,9 +21,17 @@ const MaxBodyBytes = 64 << 10
 // (curl -d sends form encoding by default), rejecting unknown fields (422),
 // trailing data and malformed JSON (400) and oversized bodies (413).
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return basketball.Errorf(basketball.EBodyTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
+	}
+	if err != nil {
+		return basketball.Errorf(codeBadJSON, "could not read the request body")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if err == nil {
 		if _, terr := dec.Token(); terr != io.EOF {
 			err = errors.New("trailing data after the JSON object")
@@ -30,13 +40,13 @@ func decodeJSON(r *http.Request, v any) error {
 	if err == nil {
 		return nil
 	}
-	var tooBig *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &tooBig):
-		return basketball.Errorf(basketball.EBodyTooLarge, "the request body is larger than %d bytes", MaxBodyBytes)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if path := unknownFieldPath(body, reflect.TypeOf(v)); path != "" {
+			field = path
+		}
 		return &basketball.Error{Code: basketball.EInvalid, Message: fmt.Sprintf("unknown field %q", field),
 			Fields: map[string]string{field: "is not a known field"}}
 	case errors.As(err, &typeErr):
@@ -75,4 +85,47 @@ func jsonKind(t reflect.Type) string {
 		return jsonKind(t.Elem())
 	}
 	return "of another type"
+}
+
+// unknownFieldPath finds the first key of the JSON object data that t (a
+// struct, or a pointer to one) does not have, as a dotted path such as
+// "parent.nickname", since encoding/json names only the last key.
+func unknownFieldPath(data []byte, t reflect.Type) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(data, &obj) != nil {
+		return ""
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	fields := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[strings.ToLower(name)] = f.Type
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ft, ok := fields[strings.ToLower(k)]
+		if !ok {
+			return k
+		}
+		if sub := unknownFieldPath(obj[k], ft); sub != "" {
+			return k + "." + sub
+		}
+	}
+	return ""
 }
