@@ -154,7 +154,7 @@ func (db *DB) checkNotRegistered(ctx context.Context, tx *sql.Tx, tryoutID, play
 		return fmt.Errorf("find registrations: %w", err)
 	}
 	var lapsed []string
-	active := false
+	active, pendingID := false, ""
 	for rows.Next() {
 		var id, status string
 		var hold timeCol
@@ -167,13 +167,18 @@ func (db *DB) checkNotRegistered(ctx context.Context, tx *sql.Tx, tryoutID, play
 			continue
 		}
 		active = true
+		if status == basketball.StatusPending {
+			pendingID = id
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	if active {
-		return basketball.Errorf(basketball.EAlreadyRegistered, "this player is already registered for this tryout")
+		// The pending one's id lets the parent go on to pay it.
+		return &basketball.Error{Code: basketball.EAlreadyRegistered, RegistrationID: pendingID,
+			Message: "this player is already registered for this tryout"}
 	}
 	for _, id := range lapsed {
 		if err := db.endPending(ctx, tx, id, basketball.StatusExpired, now); err != nil {

@@ -108,7 +108,8 @@ func TestRegisterStripeDown(t *testing.T) {
 			t.Fatalf("registration after Stripe failure = %+v", r)
 		}
 		// Registering again is refused: the registration is kept, to be paid.
-		if again := b.register(t, 1, ""); again.status != 409 || again.errCode(t) != "already_registered" {
+		again := b.register(t, 1, "")
+		if again.status != 409 || again.errCode(t) != "already_registered" || again.json(t)["error"].(map[string]any)["registration_id"] != id {
 			t.Fatalf("re-register: %d %s", again.status, again.body)
 		}
 		retry := b.postJSON(t, "/api/v1/registrations/"+id+"/checkout", "")

@@ -169,7 +169,14 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showRegisterForm(w, r, http.StatusUnprocessableEntity, form, map[string]string{"promo_code": e.Message}, "Please check the promo code.")
 	case basketball.ETryoutNotFound:
 		s.showRegisterForm(w, r, http.StatusUnprocessableEntity, form, map[string]string{"tryout_id": "Choose one of the tryouts."}, "Please choose a tryout.")
-	case basketball.ETryoutFull, basketball.ERegistrationClosed, basketball.EAlreadyRegistered, basketball.EPaymentsNotConfigured:
+	case basketball.EAlreadyRegistered:
+		if e.RegistrationID != "" {
+			// Not paid yet: the parent probably came back to pay.
+			http.Redirect(w, r, "/registrations/"+e.RegistrationID+"?already=1", http.StatusSeeOther)
+			return
+		}
+		s.showRegisterForm(w, r, HTTPStatus(err), form, map[string]string{"tryout_id": e.Message}, e.Message)
+	case basketball.ETryoutFull, basketball.ERegistrationClosed, basketball.EPaymentsNotConfigured:
 		s.showRegisterForm(w, r, HTTPStatus(err), form, map[string]string{"tryout_id": e.Message}, e.Message)
 	case basketball.EPaymentUnavailable:
 		http.Redirect(w, r, "/registrations/"+e.RegistrationID+"?payment=unavailable", http.StatusSeeOther)

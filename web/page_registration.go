@@ -58,6 +58,9 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request) {
 	if d.Reg.Status == basketball.StatusPaid && d.Reg.ConfirmationSentAt == nil {
 		d.Refresh = 5
 	}
+	if r.URL.Query().Get("already") != "" {
+		d.Message = "This player is already registered for this tryout. If you have not paid yet, you can pay below."
+	}
 	if r.URL.Query().Get("payment") == "unavailable" {
 		d.Message = "The payment provider did not answer. Your registration is saved; please try paying again."
 		d.Refresh = 0
