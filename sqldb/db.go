@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -48,6 +47,7 @@ const (
 type DB struct {
 	sql     *sql.DB
 	engine  string
+	path    string // the SQLite file
 	now     func() time.Time
 	enqueue Enqueuer
 }
@@ -138,7 +138,11 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{sql: sdb, engine: engine, now: now}, nil
+	path := ""
+	if engine == SQLite {
+		path = strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
+	}
+	return &DB{sql: sdb, engine: engine, path: path, now: now}, nil
 }
 
 // redact removes a password that a driver error might echo from the URL.
@@ -181,24 +185,43 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 	return riverdatabasesql.New(db.sql)
 }
 
-// Migrate applies the store's migrations and then River's.
+// migrationLock is the PostgreSQL advisory lock key held while migrating.
+const migrationLock = 0x6b62616c6c // "kball"
+
+// Migrate applies the store's migrations and then River's. It holds a lock
+// throughout (an advisory lock on PostgreSQL, a file lock beside the
+// SQLite file), so replicas or commands starting together migrate one
+// after the other.
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.engine == SQLite {
+		// Two commands on one file (serve starting while an admin command
+		// runs) must not migrate at once either: a file lock beside it.
+		unlock, err := lockFile(db.path + ".migrate-lock")
+		if err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer unlock()
+	}
+	if db.engine == Postgres {
+		conn, err := db.sql.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	}
 	dir, err := fs.Sub(migrations, "migrations/"+db.engine)
 	if err != nil {
 		return err
 	}
 	dialect := goose.DialectSQLite3
-	var popts []goose.ProviderOption
 	if db.engine == Postgres {
 		dialect = goose.DialectPostgres
-		// Replicas starting together must not migrate at the same time.
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return err
-		}
-		popts = append(popts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db.sql, dir, popts...)
+	p, err := goose.NewProvider(dialect, db.sql, dir)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
