@@ -67,13 +67,21 @@ type Options struct {
 	MaxOpenConns int
 }
 
+// SQLitePath returns the file of a sqlite: DATABASE_URL, or "" for any
+// other URL.
+func SQLitePath(raw string) string {
+	if !strings.HasPrefix(raw, "sqlite:") {
+		return ""
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+}
+
 // ParseURL checks a DATABASE_URL and returns its engine and the DSN to give
 // database/sql. It never touches the file system or the network.
 func ParseURL(raw string) (engine, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(raw, "sqlite:"):
-		path := strings.TrimPrefix(raw, "sqlite:")
-		path = strings.TrimPrefix(path, "//")
+		path := SQLitePath(raw)
 		if path == "" || strings.ContainsAny(path, "?#") {
 			return "", "", fmt.Errorf("want sqlite:PATH, got %q", raw)
 		}
@@ -97,10 +105,9 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	driver := "pgx"
+	driver, path := "pgx", SQLitePath(rawURL)
 	if engine == SQLite {
 		driver = "sqlite"
-		path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
 		if dir := filepath.Dir(path); dir != "" {
 			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 				return nil, fmt.Errorf("folder %q of the SQLite file does not exist", dir)
@@ -137,10 +144,6 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
-	}
-	path := ""
-	if engine == SQLite {
-		path = strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//")
 	}
 	return &DB{sql: sdb, engine: engine, path: path, now: now}, nil
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"basketball"
@@ -31,7 +30,7 @@ func (m *Main) openStore(ctx context.Context, dbURL string, create bool) (*sqldb
 	if err != nil {
 		return nil, usagef("DATABASE_URL: %v", err)
 	}
-	if path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//"); engine == sqldb.SQLite && !create {
+	if path := sqldb.SQLitePath(dbURL); engine == sqldb.SQLite && !create {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, usagef("DATABASE_URL: %s does not exist; create a club first (or run migrate)", path)
 		}
