@@ -122,12 +122,11 @@ func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration,
 		return basketball.Errorf(basketball.ETryoutFull, "%q is full", t.Name)
 	}
 	if r.PromoCodeID != "" {
-		res, err := tx.ExecContext(ctx, `UPDATE promo_codes SET uses = uses + 1 WHERE id = $1 AND (max_uses IS NULL OR uses < max_uses)
-			AND (expires_at IS NULL OR expires_at > $2)`, r.PromoCodeID, db.ts(now))
+		ok, err := db.takePromoUse(ctx, tx, r.PromoCodeID, now)
 		if err != nil {
-			return fmt.Errorf("use promo code: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return basketball.Errorf(basketball.EInvalidPromo, "the promo code of this registration can no longer be used; please register again")
 		}
 	}

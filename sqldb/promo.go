@@ -78,15 +78,15 @@ func promoByCode(ctx context.Context, q querier, clubID, code string) (basketbal
 	return p, nil
 }
 
-// usePromo takes one use of the code, atomically against max_uses.
-func (db *DB) usePromo(ctx context.Context, tx *sql.Tx, p basketball.PromoCode) error {
+// takePromoUse takes one use of a promo code, atomically against its
+// max_uses and expiry, and reports whether there was one to take.
+func (db *DB) takePromoUse(ctx context.Context, tx *sql.Tx, promoID string, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE promo_codes SET uses = uses + 1
-		WHERE id = $1 AND (max_uses IS NULL OR uses < max_uses)`, p.ID)
+		WHERE id = $1 AND (max_uses IS NULL OR uses < max_uses) AND (expires_at IS NULL OR expires_at > $2)`,
+		promoID, db.ts(now))
 	if err != nil {
-		return fmt.Errorf("use promo code: %w", err)
+		return false, fmt.Errorf("use promo code: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return basketball.Errorf(basketball.EInvalidPromo, "promo code %q has been used up", p.Code)
-	}
-	return nil
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -201,7 +201,10 @@ func (db *DB) applyPromo(ctx context.Context, tx *sql.Tx, t basketball.Tryout, c
 	if err := p.Usable(now); err != nil {
 		return 0, nil, err
 	}
-	if err := db.usePromo(ctx, tx, p); err != nil {
+	if ok, err := db.takePromoUse(ctx, tx, p.ID, now); err != nil || !ok {
+		if err == nil {
+			err = basketball.Errorf(basketball.EInvalidPromo, "promo code %q has been used up", p.Code)
+		}
 		return 0, nil, err
 	}
 	return t.FeeCents - p.Discount(t.FeeCents), p.ID, nil
