@@ -11,7 +11,8 @@ scripts/install-chromium.sh
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   if url=$(scripts/test-database.sh 2>/dev/null); then
     export TEST_DATABASE_URL="$url"
-    echo "PostgreSQL tests use $TEST_DATABASE_URL"
+    trap 'scripts/test-database.sh --drop "$TEST_DATABASE_URL" || true' EXIT
+    echo "PostgreSQL tests use $TEST_DATABASE_URL (dropped when the run ends)"
   else
     echo "note: no PostgreSQL reachable on 127.0.0.1:5432; running the SQLite tests only" >&2
   fi
