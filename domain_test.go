@@ -1,6 +1,7 @@
 package basketball_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -97,18 +98,43 @@ func asError(err error, e **basketball.Error) bool {
 	return ok
 }
 
-func TestAgeAtTryout(t *testing.T) {
+func TestEligibility(t *testing.T) {
 	chicago, _ := time.LoadLocation("America/Chicago")
-	// 03:00 UTC on June 1 is still May 31 in Chicago: the player born on
-	// June 1, 2022 is 3 there, not 4.
-	tryout := basketball.Tryout{StartsAt: time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC), TimeZone: "America/Chicago"}
-	r := basketball.RegistrationRequest{Player: basketball.PlayerInput{BirthDate: "2022-06-01"}}
-	if err := r.CheckAge(tryout); err == nil {
-		t.Fatal("a 3-year-old was accepted")
-	}
-	r.Player.BirthDate = "2022-05-31"
-	if err := r.CheckAge(tryout); err != nil {
-		t.Fatalf("a 4-year-old was refused: %v", err)
+	ptr := func(n int) *int { return &n }
+	date := func(s string) *string { return &s }
+	// 03:00 UTC on June 1 is still May 31 in Chicago: the tryout's day, and
+	// so the default cut-off, is May 31.
+	start := time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		elig  basketball.Eligibility
+		born  string
+		ok    bool
+		words string // in the message when refused
+	}{
+		{"no rule takes an adult", basketball.Eligibility{}, "2001-01-01", true, ""},
+		{"no rule takes a baby born before the tryout", basketball.Eligibility{}, "2026-05-30", true, ""},
+		{"born after the tryout's day in its zone", basketball.Eligibility{}, "2026-06-01", false, "before the tryout"},
+		{"4 on the tryout's day in Chicago", basketball.Eligibility{MinAge: ptr(4)}, "2022-05-31", true, ""},
+		{"3 in Chicago though 4 in UTC", basketball.Eligibility{MinAge: ptr(4)}, "2022-06-01", false, "at least 4 years old on May 31, 2026"},
+		{"U12 cut-off: 12 on Aug 1", basketball.Eligibility{MinAge: ptr(10), MaxAge: ptr(12), AgeOn: date("2026-08-01")}, "2014-08-01", true, ""},
+		{"U12 cut-off: 13 on Aug 1", basketball.Eligibility{MinAge: ptr(10), MaxAge: ptr(12), AgeOn: date("2026-08-01")}, "2013-07-31", false, "10 to 12 years old on August 1, 2026"},
+		{"U12 cut-off: 9 on Aug 1", basketball.Eligibility{MinAge: ptr(10), MaxAge: ptr(12), AgeOn: date("2026-08-01")}, "2016-08-02", false, "10 to 12"},
+		{"max only", basketball.Eligibility{MaxAge: ptr(18)}, "2007-05-31", false, "at most 18"},
+	} {
+		tr := basketball.Tryout{StartsAt: start, TimeZone: "America/Chicago", Eligibility: tc.elig}
+		r := basketball.RegistrationRequest{Player: basketball.PlayerInput{BirthDate: tc.born}}
+		err := r.CheckEligibility(tr)
+		if tc.ok != (err == nil) {
+			t.Errorf("%s: err = %v, want ok=%v", tc.name, err, tc.ok)
+			continue
+		}
+		if err != nil {
+			var e *basketball.Error
+			if !asError(err, &e) || !strings.Contains(e.Fields["player.birth_date"], tc.words) {
+				t.Errorf("%s: fields = %v, want %q", tc.name, e.Fields, tc.words)
+			}
+		}
 	}
 	if got := basketball.AgeOn(time.Date(2012, 2, 29, 0, 0, 0, 0, chicago), time.Date(2026, 2, 28, 0, 0, 0, 0, chicago)); got != 13 {
 		t.Fatalf("leap-day age = %d", got)

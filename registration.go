@@ -2,30 +2,12 @@ package basketball
 
 import "time"
 
-// Registration statuses.
-const (
-	StatusPending       = "pending"
-	StatusPaid          = "paid"
-	StatusExpired       = "expired"
-	StatusPaymentFailed = "payment_failed"
-	StatusRefunded      = "refunded"
-	StatusCanceled      = "canceled"
-)
-
 // Payment methods.
 const (
-	MethodCard  = "card"
-	MethodPromo = "promo"
+	MethodCard    = "card"
+	MethodPromo   = "promo"
+	MethodOffline = "offline"
 )
-
-// ValidStatus reports whether s is one of the registration statuses.
-func ValidStatus(s string) bool {
-	switch s {
-	case StatusPending, StatusPaid, StatusExpired, StatusPaymentFailed, StatusRefunded, StatusCanceled:
-		return true
-	}
-	return false
-}
 
 // Registration is one player at one tryout, with its payment state.
 type Registration struct {
@@ -56,9 +38,18 @@ type Registration struct {
 	ParentEmail     string `json:"parent_email"`
 	ParentFirstName string `json:"parent_first_name"`
 	ParentLastName  string `json:"parent_last_name"`
+	ParentPhone     string `json:"parent_phone"`
 	PlayerFirstName string `json:"player_first_name"`
 	PlayerLastName  string `json:"player_last_name"`
+	PlayerBirthDate string `json:"player_birth_date"`
+	PlayerGrade     *int   `json:"player_grade"`
+	PlayerPosition  string `json:"player_position"`
+	PlayerHeight    *int   `json:"player_height_inches"`
+	PromoCode       string `json:"promo_code"`
 	TryoutName      string `json:"tryout_name"`
+	// AwaitingAsyncPayment: the checkout completed with a delayed payment
+	// method and Stripe has yet to say whether the money arrived.
+	AwaitingAsyncPayment bool `json:"-"`
 }
 
 // RegistrationRequest is what a parent submits, by JSON or by the form.
@@ -86,37 +77,3 @@ type PlayerInput struct {
 	Position     string `json:"position"`
 	HeightInches *int   `json:"height_inches"`
 }
-
-// PaymentEvent is what the store needs of a Stripe webhook event. The web
-// layer fills it from the verified payload; the store decides its effect
-// in one transaction with the record that the event was seen.
-type PaymentEvent struct {
-	ID   string
-	Type string
-
-	// From checkout.session.* events.
-	MetadataType    string
-	RegistrationRef string // metadata.registration_id, as sent; may be junk
-	SessionID       string
-	PaymentStatus   string
-	PaymentIntentID string
-	AmountTotal     int64
-
-	// From charge.refunded.
-	FullyRefunded bool
-
-	// Malformed says why the event's data could not be read, if it could not.
-	Malformed string
-}
-
-// Stripe event types the service acts on.
-const (
-	EventCheckoutCompleted     = "checkout.session.completed"
-	EventAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
-	EventAsyncPaymentFailed    = "checkout.session.async_payment_failed"
-	EventCheckoutExpired       = "checkout.session.expired"
-	EventChargeRefunded        = "charge.refunded"
-)
-
-// MetadataTypeRegistration marks Checkout Sessions this service made.
-const MetadataTypeRegistration = "tryout_registration"

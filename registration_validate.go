@@ -1,6 +1,7 @@
 package basketball
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -23,8 +24,8 @@ func (r *RegistrationRequest) Normalize() {
 }
 
 // Validate checks the shape of a normalized request and reports every bad
-// field at once, keyed like "parent.email". The age rule needs the tryout
-// and is checked by CheckAge.
+// field at once, keyed like "parent.email". Eligibility needs the tryout
+// and is checked by CheckEligibility.
 func (r RegistrationRequest) Validate() error {
 	f := map[string]string{}
 	if r.TryoutID == "" {
@@ -63,23 +64,48 @@ func (r RegistrationRequest) Validate() error {
 	return fieldErrors(f)
 }
 
-// Youngest and oldest age a player may be on the day of the tryout.
-const (
-	MinAge = 4
-	MaxAge = 20
-)
-
-// CheckAge reports an EInvalid error unless the player is MinAge to MaxAge
-// years old on the tryout's day, in the tryout's time zone.
-func (r RegistrationRequest) CheckAge(t Tryout) error {
+// CheckEligibility reports an EInvalid error on player.birth_date unless
+// the player may register for the tryout: born before it starts, and of the
+// tryout's ages (if it has any) on its cut-off date.
+func (r RegistrationRequest) CheckEligibility(t Tryout) error {
 	born, err := time.Parse(time.DateOnly, r.Player.BirthDate)
 	if err != nil {
 		return FieldErrors(map[string]string{"player.birth_date": "must be a real date as YYYY-MM-DD"})
 	}
-	if age := AgeOn(born, t.StartsAt.In(t.Loc())); age < MinAge || age > MaxAge {
-		return FieldErrors(map[string]string{"player.birth_date": "the player must be 4 to 20 years old at the tryout"})
+	if msg := t.Eligibility.refuses(born, t.StartsAt.In(t.Loc())); msg != "" {
+		return FieldErrors(map[string]string{"player.birth_date": msg})
 	}
 	return nil
+}
+
+// refuses says why a player born on born may not play at a tryout starting
+// at start (in the tryout's zone), or "".
+func (e Eligibility) refuses(born, start time.Time) string {
+	startDay := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
+	if born.After(startDay) {
+		return "must be before the tryout's date"
+	}
+	if e.MinAge == nil && e.MaxAge == nil {
+		return ""
+	}
+	on := startDay
+	if e.AgeOn != nil {
+		if d, err := time.Parse(time.DateOnly, *e.AgeOn); err == nil {
+			on = d
+		}
+	}
+	age := AgeOn(born, on)
+	if (e.MinAge == nil || age >= *e.MinAge) && (e.MaxAge == nil || age <= *e.MaxAge) {
+		return ""
+	}
+	day := on.Format("January 2, 2006")
+	switch {
+	case e.MinAge != nil && e.MaxAge != nil:
+		return fmt.Sprintf("this tryout is for players %d to %d years old on %s", *e.MinAge, *e.MaxAge, day)
+	case e.MinAge != nil:
+		return fmt.Sprintf("this tryout is for players at least %d years old on %s", *e.MinAge, day)
+	}
+	return fmt.Sprintf("this tryout is for players at most %d years old on %s", *e.MaxAge, day)
 }
 
 // AgeOn returns a person's age in whole years on the calendar day of at.

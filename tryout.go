@@ -19,7 +19,17 @@ type Tryout struct {
 	Capacity  *int      `json:"capacity"`
 	SeatsLeft *int      `json:"seats_left"`
 	Open      bool      `json:"open"`
+	Eligibility
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// Eligibility is who may register for a tryout: players MinAge to MaxAge
+// years old (each optional) on AgeOn (a date, YYYY-MM-DD; default the
+// tryout's start date in its zone). Nothing about age is hard-coded.
+type Eligibility struct {
+	MinAge *int    `json:"min_age"`
+	MaxAge *int    `json:"max_age"`
+	AgeOn  *string `json:"age_on"`
 }
 
 // Location returns the tryout's time zone, falling back to UTC for a zone
@@ -49,6 +59,7 @@ type TryoutInput struct {
 	Currency string
 	Capacity *int
 	Open     bool
+	Eligibility
 }
 
 // Normalize trims text and lower-cases the currency.
@@ -93,5 +104,22 @@ func (in TryoutInput) Validate() error {
 	if in.Capacity != nil && (*in.Capacity < 1 || *in.Capacity > 100000) {
 		f["capacity"] = "must be between 1 and 100000"
 	}
+	in.Eligibility.validate(f)
 	return fieldErrors(f)
+}
+
+func (e Eligibility) validate(f map[string]string) {
+	for field, v := range map[string]*int{"min_age": e.MinAge, "max_age": e.MaxAge} {
+		if v != nil && (*v < 0 || *v > 120) {
+			f[field] = "must be between 0 and 120 years"
+		}
+	}
+	if e.MinAge != nil && e.MaxAge != nil && *e.MinAge > *e.MaxAge {
+		f["max_age"] = "must not be below min_age"
+	}
+	if e.AgeOn != nil {
+		if _, err := time.Parse(time.DateOnly, *e.AgeOn); err != nil {
+			f["age_on"] = "must be a real date as YYYY-MM-DD"
+		}
+	}
 }

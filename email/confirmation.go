@@ -1,18 +1,15 @@
 package email
 
 import (
-	"bytes"
-	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"log/slog"
 	"net/mail"
 	"strings"
-	texttemplate "text/template"
 	"time"
 	"unicode"
+
+	"basketball"
 )
 
 // Confirmation is everything the confirmation email shows. Callers fill it
@@ -48,34 +45,15 @@ type Confirmation struct {
 	// login; the email then carries the login and its temporary password.
 	Account *Account
 	// ExistingAccount is set when the parent already had a login; the
-	// email then points at LoginURL and carries no password.
+	// email then carries no password and points at ResetURL, the login
+	// page's "forgot password" step, in case the parent never chose one.
 	ExistingAccount bool
 	LoginURL        string
+	ResetURL        string
 }
 
-// Account is a login created for the parent. Password is temporary: the
-// identity provider asks for a new one at first login.
-type Account struct {
-	Email, Password, LoginURL string
-}
-
-// Format keeps the password out of every fmt verb, including when an
-// Account is printed as part of a Confirmation.
-func (a Account) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "{Email:%s Password:[REDACTED] LoginURL:%s}", a.Email, a.LoginURL)
-}
-
-// LogValue keeps the password out of slog output.
-func (a Account) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("email", a.Email), slog.String("login_url", a.LoginURL))
-}
-
-// MarshalJSON redacts the password: basketball-api never stores one, so an
-// Account (or a Confirmation) that ends up in JSON, such as job arguments
-// or a log line, must not carry it.
-func (a Account) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct{ Email, Password, LoginURL string }{a.Email, "[REDACTED]", a.LoginURL})
-}
+// Account is a login created for the parent; its password is temporary.
+type Account = basketball.Account
 
 // LogValue logs what identifies the email, not its contents.
 func (c Confirmation) LogValue() slog.Value {
@@ -89,17 +67,9 @@ func (c Confirmation) LogValue() slog.Value {
 
 // Methods of payment a confirmation can show.
 const (
-	MethodCard  = "card"
-	MethodPromo = "promo"
-)
-
-//go:embed templates/*.tmpl
-var templateFS embed.FS
-
-// Parsed once: a template error is a programming error, found by any test.
-var (
-	textTemplate = texttemplate.Must(texttemplate.ParseFS(templateFS, "templates/confirmation.txt.tmpl"))
-	htmlTemplate = htmltemplate.Must(htmltemplate.ParseFS(templateFS, "templates/confirmation.html.tmpl"))
+	MethodCard    = basketball.MethodCard
+	MethodPromo   = basketball.MethodPromo
+	MethodOffline = basketball.MethodOffline
 )
 
 // confirmationView is what the templates see: values already formatted, so
@@ -117,6 +87,7 @@ type confirmationView struct {
 	Account         *Account
 	ExistingAccount bool
 	LoginURL        string
+	ResetURL        string
 }
 
 // RenderConfirmation renders the confirmation email: a plain-text part with
@@ -152,22 +123,10 @@ func RenderConfirmation(c Confirmation) (Message, error) {
 		Account:         c.Account,
 		ExistingAccount: c.ExistingAccount,
 		LoginURL:        c.LoginURL,
+		ResetURL:        c.ResetURL,
 	}
 
-	var text, html bytes.Buffer
-	if err := textTemplate.Execute(&text, v); err != nil {
-		return Message{}, fmt.Errorf("email: render text part: %w", err)
-	}
-	if err := htmlTemplate.Execute(&html, v); err != nil {
-		return Message{}, fmt.Errorf("email: render HTML part: %w", err)
-	}
-	return Message{
-		From:    c.From,
-		To:      c.To,
-		Subject: oneLine("Tryout registration confirmed: " + player + " – " + c.TryoutName),
-		Text:    text.String(),
-		HTML:    html.String(),
-	}, nil
+	return render(KindConfirmation, c.From, c.To, "Tryout registration confirmed: "+player+" – "+c.TryoutName, v)
 }
 
 func (c Confirmation) validate() error {
@@ -198,8 +157,8 @@ func (c Confirmation) validate() error {
 	} else if c.EndsAt.Before(c.StartsAt) {
 		errs = append(errs, errors.New("EndsAt is before StartsAt"))
 	}
-	if c.Method != MethodCard && c.Method != MethodPromo {
-		errs = append(errs, fmt.Errorf("the method must be %q or %q", MethodCard, MethodPromo))
+	if c.Method != MethodCard && c.Method != MethodPromo && c.Method != MethodOffline {
+		errs = append(errs, fmt.Errorf("the method must be %q, %q or %q", MethodCard, MethodPromo, MethodOffline))
 	}
 	if c.Account != nil {
 		if c.ExistingAccount {
@@ -209,8 +168,8 @@ func (c Confirmation) validate() error {
 			errs = append(errs, errors.New("Account needs Email, Password and LoginURL"))
 		}
 	}
-	if c.ExistingAccount && c.LoginURL == "" {
-		errs = append(errs, errors.New("ExistingAccount needs LoginURL"))
+	if c.ExistingAccount && (c.LoginURL == "" || c.ResetURL == "") {
+		errs = append(errs, errors.New("ExistingAccount needs LoginURL and ResetURL"))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("email: invalid confirmation: %w", errors.Join(errs...))

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"basketball"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"basketball/jobs"
 	"basketball/sqldb"
 )
 
@@ -37,7 +37,13 @@ func (b *testBundle) audit(t *testing.T) {
 		}
 	}
 	for _, j := range b.jobs(t) {
-		if j.Kind != (jobs.PostPaymentArgs{}).Kind() {
+		// Each kind's arguments are one id, never personal data.
+		want := map[string][2]string{
+			(basketball.PostPaymentJob{}).Kind(): {"registration_id", "reg_"},
+			(basketball.NotifyJob{}).Kind():      {"notification_id", "ntf_"},
+		}[j.Kind]
+		key, prefix := want[0], want[1]
+		if key == "" {
 			t.Errorf("unexpected job kind %q", j.Kind)
 			continue
 		}
@@ -46,9 +52,9 @@ func (b *testBundle) audit(t *testing.T) {
 			t.Errorf("job %d args %q: %v", j.ID, j.Args, err)
 			continue
 		}
-		id, _ := args["registration_id"].(string)
-		if len(args) != 1 || !strings.HasPrefix(id, "reg_") {
-			t.Errorf("job %d args %s: want only the registration id", j.ID, j.Args)
+		id, _ := args[key].(string)
+		if len(args) != 1 || !strings.HasPrefix(id, prefix) {
+			t.Errorf("job %d args %s: want only the %s", j.ID, j.Args, key)
 		}
 	}
 	if t.Failed() {

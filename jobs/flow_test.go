@@ -13,7 +13,6 @@ import (
 
 	"basketball"
 	"basketball/jobs"
-	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 )
 
@@ -23,7 +22,7 @@ func TestCardPaymentMakesAccountAndEmail(t *testing.T) {
 		b := setup(t, engine)
 		const addr = "ann.lee@example.com"
 		reg := b.mustRegisterCard(t, "Ann.Lee@Example.com", "Max")
-		b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+		b.mustPostEvent(t, completed(reg), basketball.OutcomePaid)
 
 		paid := b.waitConfirmed(t, reg.ID)
 		switch {
@@ -100,23 +99,23 @@ func TestDuplicateDeliveriesMakeOneAccountAndOneEmail(t *testing.T) {
 
 		twice := b.mustRegisterCard(t, "twice@example.com", "Ava")
 		ev := completed(twice)
-		b.mustPostEvent(t, ev, sqldb.OutcomePaid)
-		b.mustPostEvent(t, ev, sqldb.OutcomeDuplicate)
+		b.mustPostEvent(t, ev, basketball.OutcomePaid)
+		b.mustPostEvent(t, ev, basketball.OutcomeDuplicate)
 
 		five := b.mustRegisterCard(t, "five@example.com", "Cal")
 		ev = completed(five)
 		outcomes := b.deliverConcurrently(t, [][]byte{ev, ev, ev, ev, ev})
-		if count(outcomes, sqldb.OutcomePaid) != 1 || count(outcomes, sqldb.OutcomeDuplicate) != 4 {
+		if count(outcomes, basketball.OutcomePaid) != 1 || count(outcomes, basketball.OutcomeDuplicate) != 4 {
 			t.Errorf("outcomes of 5 concurrent deliveries: %v", outcomes)
 		}
 		// Another event saying the same (a new id) changes nothing either.
-		b.mustPostEvent(t, sessionEvent(five, "checkout.session.async_payment_succeeded", nil), sqldb.OutcomeAlreadyPaid)
+		b.mustPostEvent(t, sessionEvent(five, "checkout.session.async_payment_succeeded", nil), basketball.OutcomeAlreadyPaid)
 
 		// Distinct events that each say "paid", at once: one payment.
 		three := b.mustRegisterCard(t, "three@example.com", "Dee")
 		outcomes = b.deliverConcurrently(t, [][]byte{completed(three), completed(three),
 			sessionEvent(three, "checkout.session.async_payment_succeeded", nil)})
-		if count(outcomes, sqldb.OutcomePaid) != 1 || count(outcomes, sqldb.OutcomeAlreadyPaid) != 2 {
+		if count(outcomes, basketball.OutcomePaid) != 1 || count(outcomes, basketball.OutcomeAlreadyPaid) != 2 {
 			t.Errorf("outcomes of 3 concurrent distinct events: %v", outcomes)
 		}
 
@@ -195,7 +194,7 @@ func TestSiblingsShareOneAccount(t *testing.T) {
 			events = append(events, completed(regs[i]))
 		}
 		for i, o := range b.deliverConcurrently(t, events) {
-			if o != sqldb.OutcomePaid {
+			if o != basketball.OutcomePaid {
 				t.Errorf("delivery %d: outcome %s", i, o)
 			}
 		}

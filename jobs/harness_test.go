@@ -19,6 +19,7 @@ import (
 	"basketball/jobs"
 	"basketball/keycloak"
 	"basketball/keycloak/keycloaktest"
+	"basketball/registration"
 	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 	"basketball/stripe"
@@ -51,7 +52,7 @@ type testBundle struct {
 	kc       *keycloaktest.Server
 	smtp     *emailtest.Server
 	step     *jobs.PostPayment
-	checkout web.Checkout
+	checkout registration.Payments
 	srv      *httptest.Server
 	logs     *logBuffer
 	pw       *passwordLog
@@ -136,31 +137,22 @@ func setup(t *testing.T, engine string, opts ...option) *testBundle {
 	for _, o := range opts {
 		o(t, b)
 	}
-	srv := web.NewServer(web.Config{PublicURL: publicURL, WebhookSecret: b.webhookSecret, PromoJobDelay: 200 * time.Millisecond},
-		web.Deps{Store: b.db, Checkout: b.checkout, Logger: logger,
-			PostPayment: func(ctx context.Context, id string) (*web.Account, error) {
-				acct, err := b.step.Run(ctx, id)
-				if err != nil || acct == nil {
-					return nil, err
-				}
-				return &web.Account{Email: acct.Email, Password: acct.Password}, nil
-			}})
+	svc := registration.New(registration.Config{PublicURL: publicURL, PromoJobDelay: 200 * time.Millisecond},
+		registration.Deps{Store: b.db, Payments: b.checkout, PostPayment: b.step.Run, Logger: logger})
+	srv := web.NewServer(web.Config{WebhookSecret: b.webhookSecret}, web.Deps{Service: svc, Logger: logger})
 	b.srv = httptest.NewServer(srv)
 	t.Cleanup(b.srv.Close)
 	return b
 }
 
-// startQueue starts a new River client on the bundle's database and makes
-// the store enqueue through it; it returns a function that stops it, which
-// the test's cleanup also calls. Call it only while no request is in
-// flight: the store's enqueuer is not synchronised.
+// startQueue starts a new River client working the bundle's database; it
+// returns a function that stops it, which the test's cleanup also calls.
 func (b *testBundle) startQueue(t *testing.T) (stop func()) {
 	t.Helper()
-	q, err := jobs.NewQueue(b.db.RiverDriver(), b.step, b.queueCfg)
+	q, err := jobs.NewQueue(b.db.RiverDriver(), jobs.Handlers{PostPayment: b.step}, b.queueCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.db.SetEnqueuer(q)
 	if err := q.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

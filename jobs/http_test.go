@@ -55,12 +55,12 @@ func (b *testBundle) do(t *testing.T, method, path string, body []byte, header m
 	return res
 }
 
-// registration is a registration request body.
-type registration struct {
+// regBody is a registration request body.
+type regBody struct {
 	parentEmail, playerFirst, promo string
 }
 
-func (b *testBundle) register(t *testing.T, r registration) response {
+func (b *testBundle) register(t *testing.T, r regBody) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{
 		"tryout_id": b.tryout.ID,
@@ -76,7 +76,7 @@ func (b *testBundle) register(t *testing.T, r registration) response {
 // pending registration.
 func (b *testBundle) mustRegisterCard(t *testing.T, parentEmail, playerFirst string) basketball.Registration {
 	t.Helper()
-	res := b.register(t, registration{parentEmail: parentEmail, playerFirst: playerFirst})
+	res := b.register(t, regBody{parentEmail: parentEmail, playerFirst: playerFirst})
 	if res.status != http.StatusCreated {
 		t.Fatalf("register %s: %d %s", playerFirst, res.status, res.body)
 	}

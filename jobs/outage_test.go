@@ -1,10 +1,10 @@
 package jobs_test
 
 import (
+	"basketball"
 	"slices"
 	"testing"
 
-	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 )
 
@@ -34,7 +34,7 @@ func TestOutages(t *testing.T) {
 			const addr = "kc.down@example.com"
 			reg := b.mustRegisterCard(t, addr, "Kai")
 			b.kc.SetDown(true)
-			b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+			b.mustPostEvent(t, completed(reg), basketball.OutcomePaid)
 			b.waitJob(t, reg.ID, "failed once", jobFailedOnce)
 			if len(b.kc.Users()) != 0 || len(b.smtp.Messages()) != 0 {
 				t.Fatal("work done while Keycloak was down")
@@ -51,7 +51,7 @@ func TestOutages(t *testing.T) {
 			const addr = "smtp.down@example.com"
 			reg := b.mustRegisterCard(t, addr, "Sam")
 			b.smtp.SetDown(true)
-			b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+			b.mustPostEvent(t, completed(reg), basketball.OutcomePaid)
 			b.waitJob(t, reg.ID, "failed once", jobFailedOnce)
 			// The account exists before the email can go out.
 			b.mustOneUser(t, addr)
@@ -76,7 +76,7 @@ func TestOutages(t *testing.T) {
 			const addr = "restart@example.com"
 			reg := b.mustRegisterCard(t, addr, "Rue")
 			b.kc.SetDown(true)
-			b.mustPostEvent(t, completed(reg), sqldb.OutcomePaid)
+			b.mustPostEvent(t, completed(reg), basketball.OutcomePaid)
 			failed := b.waitJob(t, reg.ID, "failed once", jobFailedOnce)
 			// The store still enqueues through the first queue: stop its
 			// workers, as a deploy or a crash would.

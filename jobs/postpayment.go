@@ -1,8 +1,9 @@
 // Package jobs runs basketball-api's side effects as durable River jobs:
 // after a registration is paid, the parent's Keycloak login and the
-// confirmation email. Jobs are enqueued by the store inside the transaction
-// that marks the registration paid, and retried with backoff until they
-// succeed.
+// confirmation email; every other email through its notification record;
+// and periodic upkeep such as releasing lapsed seat holds. Jobs are stored
+// by the store inside the transaction that made them necessary, and
+// retried with backoff until they succeed.
 package jobs
 
 import (
@@ -26,17 +27,20 @@ type Accounts interface {
 	CreateUser(ctx context.Context, u keycloak.NewUser, password string) (string, error)
 	ResetPassword(ctx context.Context, userID, password string) error
 	LoginURL() string
+	ResetPasswordURL() string
 }
 
-// Store is what the step needs of the database.
+// Store is what the jobs need of the database.
 type Store interface {
 	Registration(ctx context.Context, id string) (basketball.Registration, error)
 	ClubBySlug(ctx context.Context, slug string) (basketball.Club, error)
 	Tryout(ctx context.Context, clubSlug, tryoutID string) (basketball.Tryout, error)
-	ClaimPostPayment(ctx context.Context, id string, d time.Duration) (bool, error)
-	ReleasePostPayment(ctx context.Context, id string) error
+	Notification(ctx context.Context, id string) (basketball.Notification, error)
+	NotificationFor(ctx context.Context, regID, kind, key string) (basketball.Notification, error)
+	ClaimNotification(ctx context.Context, id string, d time.Duration) (basketball.Notification, bool, error)
+	ReleaseNotification(ctx context.Context, id string) error
+	MarkNotificationSent(ctx context.Context, id string) error
 	MarkAccountCreated(ctx context.Context, id string) error
-	MarkConfirmationSent(ctx context.Context, id string) error
 }
 
 // RegistrationAttribute is the Keycloak user attribute naming the
@@ -44,9 +48,14 @@ type Store interface {
 // its own user even if it crashed before recording it.
 const RegistrationAttribute = "basketball_registration_id"
 
-// ErrBusy means another run holds the registration's lease; the job
+// ErrBusy means another run holds the notification's lease; the job
 // retries later.
-var ErrBusy = errors.New("post-payment step already running for this registration")
+var ErrBusy = errors.New("another run is sending this email")
+
+// DefaultLease bounds how long one run may hold an email before another
+// may take over: just over the job timeout, so that after a crash the
+// email is free again by the time River rescues the job.
+const DefaultLease = 55 * time.Second
 
 // PostPayment is the step run once a registration is paid: make sure the
 // parent has a login, then send the confirmation email once. It never
@@ -60,28 +69,17 @@ type PostPayment struct {
 	MailFrom  string
 	PublicURL string
 	Logger    *slog.Logger
-	// Lease bounds how long one run may hold the registration.
+	// Lease bounds how long one run may hold the email; default DefaultLease.
 	Lease time.Duration
 	// NewPassword makes temporary passwords; nil uses keycloak.GeneratePassword.
 	NewPassword func() (string, error)
 }
 
-// Account is a login this run created or re-issued, with its temporary
-// password.
-type Account struct {
-	Email    string
-	Password string
-	LoginURL string
-}
-
-// LogValue keeps the password out of logs.
-func (a Account) LogValue() slog.Value { return slog.StringValue(a.Email) }
-
 // Run performs the step for a registration. It returns the login when this
 // run made one and delivered its email, nil when there was nothing to give
 // (the parent already had a login, provisioning is off, or the work was
 // done before). Any error means the job must retry.
-func (p *PostPayment) Run(ctx context.Context, regID string) (*Account, error) {
+func (p *PostPayment) Run(ctx context.Context, regID string) (*basketball.Account, error) {
 	reg, err := p.Store.Registration(ctx, regID)
 	if err != nil {
 		return nil, err
@@ -89,47 +87,81 @@ func (p *PostPayment) Run(ctx context.Context, regID string) (*Account, error) {
 	if reg.Status != basketball.StatusPaid || reg.ConfirmationSentAt != nil {
 		return nil, nil
 	}
-	lease := p.Lease
-	if lease == 0 {
-		lease = 2 * time.Minute
-	}
-	ok, err := p.Store.ClaimPostPayment(ctx, regID, lease)
+	n, err := p.Store.NotificationFor(ctx, regID, basketball.NotifyConfirmation, "")
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, ErrBusy
+	n, ok, err := p.claim(ctx, n)
+	if err != nil || !ok {
+		return nil, err
 	}
+	sent := false
 	defer func() {
-		if err := p.Store.ReleasePostPayment(context.WithoutCancel(ctx), regID); err != nil {
-			p.logger().Warn("release post-payment lease", "registration_id", regID, "err", err)
+		if !sent {
+			if err := p.Store.ReleaseNotification(context.WithoutCancel(ctx), n.ID); err != nil {
+				p.logger().Warn("release notification lease", "notification_id", n.ID, "err", err)
+			}
 		}
 	}()
 	// Re-read under the lease: a run that finished meanwhile sent the email.
 	if reg, err = p.Store.Registration(ctx, regID); err != nil {
 		return nil, err
 	}
-	if reg.ConfirmationSentAt != nil {
-		return nil, nil
-	}
 	acct, existing, err := p.ensureAccount(ctx, reg)
 	if err != nil {
 		return nil, fmt.Errorf("account: %w", err)
 	}
-	if err := p.sendConfirmation(ctx, reg, acct, existing); err != nil {
+	msg, err := p.Confirmation(ctx, reg, acct, existing)
+	if err != nil {
 		return nil, fmt.Errorf("confirmation email: %w", err)
 	}
-	if err := p.Store.MarkConfirmationSent(ctx, regID); err != nil {
+	msg.ID = messageID(n, msg.From)
+	if err := p.Mailer.Send(ctx, msg); err != nil {
+		return nil, fmt.Errorf("confirmation email: %w", err)
+	}
+	if err := p.Store.MarkNotificationSent(ctx, n.ID); err != nil {
 		return nil, err
 	}
-	p.logger().Info("confirmation sent", "registration_id", regID, "new_account", acct != nil, "existing_account", existing)
+	sent = true
+	p.logger().Info("confirmation sent", "registration_id", regID, "new_account", acct != nil, "existing_account", existing,
+		"attempt", n.Attempts)
 	return acct, nil
+}
+
+// claim takes the notification's lease; ok is false (with a nil error)
+// when the email went out already, and ErrBusy when another run holds it.
+func (p *PostPayment) claim(ctx context.Context, n basketball.Notification) (basketball.Notification, bool, error) {
+	if n.Status != "pending" {
+		return n, false, nil
+	}
+	lease := p.Lease
+	if lease == 0 {
+		lease = DefaultLease
+	}
+	claimed, ok, err := p.Store.ClaimNotification(ctx, n.ID, lease)
+	if err != nil || ok {
+		return claimed, ok, err
+	}
+	if cur, err := p.Store.Notification(ctx, n.ID); err == nil && cur.Status != "pending" {
+		return cur, false, nil
+	}
+	return n, false, ErrBusy
+}
+
+// messageID is the email's Message-ID: the same for the same notification
+// and attempt, so a mail system can tell a re-sent email from a new one.
+func messageID(n basketball.Notification, from string) string {
+	domain := "localhost"
+	if at := strings.LastIndexByte(from, '@'); at >= 0 && at < len(from)-1 {
+		domain = strings.Trim(from[at+1:], "<> ")
+	}
+	return fmt.Sprintf("%s.%d@%s", n.ID, n.Attempts, domain)
 }
 
 // ensureAccount finds or creates the parent's login. It returns the
 // account with a valid temporary password when this registration created
 // it, or existing=true when the parent's login predates this registration.
-func (p *PostPayment) ensureAccount(ctx context.Context, reg basketball.Registration) (acct *Account, existing bool, err error) {
+func (p *PostPayment) ensureAccount(ctx context.Context, reg basketball.Registration) (acct *basketball.Account, existing bool, err error) {
 	if p.Accounts == nil {
 		return nil, false, nil
 	}
@@ -155,7 +187,7 @@ func (p *PostPayment) ensureAccount(ctx context.Context, reg basketball.Registra
 		if err := p.Store.MarkAccountCreated(ctx, reg.ID); err != nil {
 			return nil, false, err
 		}
-		return &Account{Email: mail, Password: pw, LoginURL: p.Accounts.LoginURL()}, false, nil
+		return &basketball.Account{Email: mail, Password: pw, LoginURL: p.Accounts.LoginURL()}, false, nil
 	case err != nil:
 		return nil, false, err
 	}
@@ -176,7 +208,7 @@ func (p *PostPayment) ensureAccount(ctx context.Context, reg basketball.Registra
 			return nil, false, err
 		}
 	}
-	return &Account{Email: mail, Password: pw, LoginURL: p.Accounts.LoginURL()}, false, nil
+	return &basketball.Account{Email: mail, Password: pw, LoginURL: p.Accounts.LoginURL()}, false, nil
 }
 
 func (p *PostPayment) password() (string, error) {
@@ -186,17 +218,11 @@ func (p *PostPayment) password() (string, error) {
 	return keycloak.GeneratePassword()
 }
 
-func (p *PostPayment) sendConfirmation(ctx context.Context, reg basketball.Registration, acct *Account, existing bool) error {
-	msg, err := p.Confirmation(ctx, reg, acct, existing)
-	if err != nil {
-		return err
-	}
-	return p.Mailer.Send(ctx, msg)
-}
-
 // Confirmation renders the confirmation email of a registration; mail
-// preview uses it too.
-func (p *PostPayment) Confirmation(ctx context.Context, reg basketball.Registration, acct *Account, existing bool) (email.Message, error) {
+// preview and resends use it too. With existing set (and provisioning on),
+// the email points at the login page's password reset instead of carrying
+// a password.
+func (p *PostPayment) Confirmation(ctx context.Context, reg basketball.Registration, acct *basketball.Account, existing bool) (email.Message, error) {
 	club, err := p.Store.ClubBySlug(ctx, reg.ClubSlug)
 	if err != nil {
 		return email.Message{}, err
@@ -217,14 +243,12 @@ func (p *PostPayment) Confirmation(ctx context.Context, reg basketball.Registrat
 		From: from, To: reg.ParentEmail, ParentFirstName: reg.ParentFirstName, ClubName: club.Name,
 		PlayerFirstName: reg.PlayerFirstName, PlayerLastName: reg.PlayerLastName, TryoutName: t.Name,
 		StartsAt: t.StartsAt, EndsAt: t.EndsAt, TimeZone: t.TimeZone, Location: t.Location,
-		AmountCents: amount, Currency: reg.Currency, Method: reg.Method,
+		AmountCents: amount, Currency: reg.Currency, Method: reg.Method, PromoCode: reg.PromoCode,
 		RegistrationURL: strings.TrimRight(p.PublicURL, "/") + "/registrations/" + url.PathEscape(reg.ID),
-	}
-	if acct != nil {
-		c.Account = &email.Account{Email: acct.Email, Password: acct.Password, LoginURL: acct.LoginURL}
+		Account:         acct,
 	}
 	if existing && p.Accounts != nil {
-		c.ExistingAccount, c.LoginURL = true, p.Accounts.LoginURL()
+		c.ExistingAccount, c.LoginURL, c.ResetURL = true, p.Accounts.LoginURL(), p.Accounts.ResetPasswordURL()
 	}
 	return email.RenderConfirmation(c)
 }

@@ -12,7 +12,7 @@ import (
 // the 201 answer.
 func (b *testBundle) mustRegisterFree(t *testing.T, addr, player string) map[string]any {
 	t.Helper()
-	res := b.register(t, registration{parentEmail: addr, playerFirst: player, promo: "free"})
+	res := b.register(t, regBody{parentEmail: addr, playerFirst: player, promo: "free"})
 	if res.status != http.StatusCreated {
 		t.Fatalf("register with FREE: %d %s", res.status, res.body)
 	}

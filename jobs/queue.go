@@ -10,59 +10,12 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/rivertype"
 )
 
-// PostPaymentArgs are the job's arguments: only the registration id. No
-// password or personal data is ever put in a job.
-type PostPaymentArgs struct {
-	RegistrationID string `json:"registration_id"`
-}
-
-// Kind implements river.JobArgs.
-func (PostPaymentArgs) Kind() string { return "post_payment" }
-
-// InsertOpts makes the job unique per registration, in every state: a
-// duplicate webhook or a retried promo request never queues a second one.
-func (PostPaymentArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStateCompleted, rivertype.JobStatePending,
-		rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
-		rivertype.JobStateDiscarded,
-	}}}
-}
-
-type postPaymentWorker struct {
-	river.WorkerDefaults[PostPaymentArgs]
-	step    *PostPayment
-	outcome func(string)
-	timeout time.Duration
-}
-
-func (w *postPaymentWorker) Timeout(*river.Job[PostPaymentArgs]) time.Duration { return w.timeout }
-
-func (w *postPaymentWorker) Work(ctx context.Context, job *river.Job[PostPaymentArgs]) error {
-	_, err := w.step.Run(ctx, job.Args.RegistrationID)
-	switch {
-	case err == nil:
-		w.outcome("succeeded")
-	case job.Attempt >= job.MaxAttempts:
-		w.outcome("discarded")
-	default:
-		w.outcome("retried")
-	}
-	if err != nil {
-		// The error text is stored by River: it never holds secrets, since
-		// the Keycloak and email packages redact theirs.
-		return fmt.Errorf("post-payment for %s (attempt %d): %w", job.Args.RegistrationID, job.Attempt, err)
-	}
-	return nil
-}
-
-// Config tunes the queue.
+// Config tunes the queue; zero values take the defaults.
 type Config struct {
-	// MaxAttempts of the post-payment job; default 25, about three weeks
-	// with River's backoff.
+	// MaxAttempts of a job; default 25, about three weeks with River's
+	// backoff.
 	MaxAttempts int
 	// RetryPolicy replaces River's backoff (tests retry fast).
 	RetryPolicy river.ClientRetryPolicy
@@ -70,70 +23,83 @@ type Config struct {
 	FetchPollInterval time.Duration
 	// Workers is how many jobs run at once; default 4.
 	Workers int
-	// JobTimeout bounds one run; default 2m.
+	// JobTimeout bounds one run; default 50s. A job whose process died is
+	// run again once RescueAfter has passed since it started (River's
+	// rescuer looks every 30 s), so after a crash a job waits at most
+	// RescueAfter + 30 s: under 2 minutes with the defaults.
 	JobTimeout time.Duration
-	// Outcome is told "succeeded", "retried" or "discarded" after each run.
-	Outcome func(string)
+	// RescueAfter is how long a running job may go without finishing
+	// before it counts as stuck; default JobTimeout + 10s.
+	RescueAfter time.Duration
+	// SweepInterval is how often lapsed seat holds are released; default
+	// 30s. One replica at a time runs it (River's leader).
+	SweepInterval time.Duration
+	// Outcome is told the kind and "succeeded", "retried" or "discarded"
+	// after each run.
+	Outcome func(kind, outcome string)
 	Logger  *slog.Logger
 }
 
-// Queue enqueues and works the post-payment jobs.
+func (c Config) withDefaults() Config {
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 25
+	}
+	if c.FetchPollInterval == 0 {
+		c.FetchPollInterval = time.Second
+	}
+	if c.Workers == 0 {
+		c.Workers = 4
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 50 * time.Second
+	}
+	if c.RescueAfter == 0 {
+		c.RescueAfter = c.JobTimeout + 10*time.Second
+	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = 30 * time.Second
+	}
+	if c.Outcome == nil {
+		c.Outcome = func(string, string) {}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Queue works every kind of job on River.
 type Queue struct {
 	client *river.Client[*sql.Tx]
 }
 
-// NewQueue makes the River client over driver. The step may be nil for a
-// queue that only inserts (the admin commands).
-func NewQueue(driver riverdriver.Driver[*sql.Tx], step *PostPayment, cfg Config) (*Queue, error) {
-	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = 25
+// NewQueue makes the River client over driver, with a worker for every
+// kind of job (see kinds.go) and the periodic jobs.
+func NewQueue(driver riverdriver.Driver[*sql.Tx], h Handlers, cfg Config) (*Queue, error) {
+	cfg = cfg.withDefaults()
+	if cfg.RescueAfter < cfg.JobTimeout {
+		return nil, errors.New("jobs: RescueAfter must not be shorter than JobTimeout")
 	}
-	if cfg.FetchPollInterval == 0 {
-		cfg.FetchPollInterval = time.Second
+	workers := river.NewWorkers()
+	if err := addWorkers(workers, h, cfg); err != nil {
+		return nil, err
 	}
-	if cfg.Workers == 0 {
-		cfg.Workers = 4
-	}
-	if cfg.JobTimeout == 0 {
-		cfg.JobTimeout = 2 * time.Minute
-	}
-	if cfg.Outcome == nil {
-		cfg.Outcome = func(string) {}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	rc := &river.Config{
-		MaxAttempts:       cfg.MaxAttempts,
-		RetryPolicy:       cfg.RetryPolicy,
-		FetchPollInterval: cfg.FetchPollInterval,
-		FetchCooldown:     min(cfg.FetchPollInterval, 100*time.Millisecond),
-		Logger:            cfg.Logger,
-	}
-	if step != nil {
-		workers := river.NewWorkers()
-		if err := river.AddWorkerSafely(workers, &postPaymentWorker{step: step, outcome: cfg.Outcome, timeout: cfg.JobTimeout}); err != nil {
-			return nil, err
-		}
-		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
-	}
-	client, err := river.NewClient(driver, rc)
+	client, err := river.NewClient(driver, &river.Config{
+		MaxAttempts:          cfg.MaxAttempts,
+		RetryPolicy:          cfg.RetryPolicy,
+		FetchPollInterval:    cfg.FetchPollInterval,
+		FetchCooldown:        min(cfg.FetchPollInterval, 100*time.Millisecond),
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		Logger:               cfg.Logger,
+		Workers:              workers,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		PeriodicJobs:         periodicJobs(h, cfg),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	return &Queue{client: client}, nil
-}
-
-// EnqueuePostPayment implements sqldb.Enqueuer: it inserts the job with
-// the transaction that made the registration paid.
-func (q *Queue) EnqueuePostPayment(ctx context.Context, tx *sql.Tx, registrationID string, delay time.Duration) error {
-	opts := &river.InsertOpts{}
-	if delay > 0 {
-		opts.ScheduledAt = time.Now().Add(delay)
-	}
-	_, err := q.client.InsertTx(ctx, tx, PostPaymentArgs{RegistrationID: registrationID}, opts)
-	return err
 }
 
 // Start starts working jobs.

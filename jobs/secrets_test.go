@@ -1,15 +1,16 @@
 package jobs_test
 
 import (
+	"basketball"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 )
 
@@ -53,7 +54,7 @@ func TestSecretsStayOutOfLogsAndHTMLIsEscaped(t *testing.T) {
 	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
 		b := setup(t, engine, withStripeAPI(newStripeAPI(t).URL))
 
-		res := b.register(t, registration{parentEmail: refusedEmail, playerFirst: "Cal"})
+		res := b.register(t, regBody{parentEmail: refusedEmail, playerFirst: "Cal"})
 		if res.status != http.StatusBadGateway || strings.Contains(string(res.body), b.stripeKey) {
 			t.Fatalf("card registration refused by Stripe: %d %s", res.status, res.body)
 		}
@@ -82,7 +83,7 @@ func TestSecretsStayOutOfLogsAndHTMLIsEscaped(t *testing.T) {
 		inlineReg, _ := inline["registration_id"].(string)
 		// Card payments (their jobs run at once) through an SMTP outage...
 		smtpReg := b.mustRegisterCard(t, "smtp@example.com", "Sid")
-		b.mustPostEvent(t, completed(smtpReg), sqldb.OutcomePaid)
+		b.mustPostEvent(t, completed(smtpReg), basketball.OutcomePaid)
 		b.waitJob(t, smtpReg.ID, "failed once", jobFailedOnce)
 		b.smtp.SetDown(false)
 		b.waitConfirmed(t, smtpReg.ID)
@@ -93,7 +94,7 @@ func TestSecretsStayOutOfLogsAndHTMLIsEscaped(t *testing.T) {
 		// ...and a Keycloak outage.
 		kcReg := b.mustRegisterCard(t, "kc@example.com", "Kim")
 		b.kc.SetDown(true)
-		b.mustPostEvent(t, completed(kcReg), sqldb.OutcomePaid)
+		b.mustPostEvent(t, completed(kcReg), basketball.OutcomePaid)
 		b.waitJob(t, kcReg.ID, "failed once", jobFailedOnce)
 		b.kc.SetDown(false)
 		b.waitConfirmed(t, kcReg.ID)
@@ -101,10 +102,16 @@ func TestSecretsStayOutOfLogsAndHTMLIsEscaped(t *testing.T) {
 
 		// The paths above were taken and logged, so the audit means something.
 		logs := b.logs.String()
-		for _, want := range []string{"create checkout session failed", "Invalid API Key provided", "inline post-payment step failed",
-			"post-payment for " + smtpReg.ID, "post-payment for " + kcReg.ID, "503"} {
+		for _, want := range []string{"create checkout session for", "Invalid API Key provided", "inline post-payment step failed", "503"} {
 			if !strings.Contains(logs, want) {
 				t.Errorf("the logs lack %q", want)
+			}
+		}
+		for _, id := range []string{smtpReg.ID, kcReg.ID} {
+			if !slices.ContainsFunc(strings.Split(logs, "\n"), func(l string) bool {
+				return strings.Contains(l, "job failed; it will be retried") && strings.Contains(l, id)
+			}) {
+				t.Errorf("the logs lack the failed job of %s", id)
 			}
 		}
 		if n := len(b.pw.list()); n < 5 {

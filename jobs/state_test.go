@@ -13,7 +13,6 @@ import (
 
 	"basketball"
 	"basketball/email/emailtest"
-	"basketball/jobs"
 	"basketball/keycloak/keycloaktest"
 	"basketball/sqldb"
 )
@@ -99,8 +98,8 @@ func (b *testBundle) jobsFor(t *testing.T, regID string) []jobRow {
 	t.Helper()
 	var out []jobRow
 	for _, j := range b.jobs(t) {
-		var args jobs.PostPaymentArgs
-		if json.Unmarshal([]byte(j.Args), &args) == nil && args.RegistrationID == regID {
+		var args basketball.PostPaymentJob
+		if j.Kind == args.Kind() && json.Unmarshal([]byte(j.Args), &args) == nil && args.RegistrationID == regID {
 			out = append(out, j)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"basketball"
-	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 	"basketball/stripe"
 )
@@ -89,34 +88,34 @@ func TestWebhookRefusesAndIgnores(t *testing.T) {
 			name, eventID, outcome string
 			payload                []byte
 		}{
-			{"data.object not an object", "evt_not_object", sqldb.OutcomeMalformed,
+			{"data.object not an object", "evt_not_object", basketball.OutcomeMalformed,
 				[]byte(`{"id":"evt_not_object","object":"event","type":"checkout.session.completed","data":{"object":"oops"}}`)},
-			{"a field of the wrong type", "evt_bad_amount", sqldb.OutcomeMalformed,
+			{"a field of the wrong type", "evt_bad_amount", basketball.OutcomeMalformed,
 				withEventObject(t, sessionEvent(reg, stripe.EventCheckoutCompleted, func(p *stripe.SessionEventParams) { p.EventID = "evt_bad_amount" }),
 					func(o map[string]any) { o["amount_total"] = "lots" })},
-			{"unknown registration", "evt_unknown_reg", sqldb.OutcomeUnknownReg, sessionEvent(reg, stripe.EventCheckoutCompleted,
+			{"unknown registration", "evt_unknown_reg", basketball.OutcomeUnknownReg, sessionEvent(reg, stripe.EventCheckoutCompleted,
 				func(p *stripe.SessionEventParams) {
 					p.EventID = "evt_unknown_reg"
 					p.Metadata = map[string]string{"type": stripe.MetadataType, "registration_id": basketball.NewID("reg")}
 				})},
-			{"junk registration id", "evt_junk_reg", sqldb.OutcomeUnknownReg, sessionEvent(reg, stripe.EventCheckoutCompleted,
+			{"junk registration id", "evt_junk_reg", basketball.OutcomeUnknownReg, sessionEvent(reg, stripe.EventCheckoutCompleted,
 				func(p *stripe.SessionEventParams) {
 					p.EventID = "evt_junk_reg"
 					p.Metadata = map[string]string{"type": stripe.MetadataType, "registration_id": "42'; DROP TABLE registrations; --"}
 				})},
-			{"no metadata", "evt_no_meta", sqldb.OutcomeIgnoredMetadata, sessionEvent(reg, stripe.EventCheckoutCompleted,
+			{"no metadata", "evt_no_meta", basketball.OutcomeIgnoredMetadata, sessionEvent(reg, stripe.EventCheckoutCompleted,
 				func(p *stripe.SessionEventParams) { p.EventID = "evt_no_meta"; p.Metadata = nil })},
-			{"no registration id", "evt_no_reg_id", sqldb.OutcomeMissingMetadata, sessionEvent(reg, stripe.EventCheckoutCompleted,
+			{"no registration id", "evt_no_reg_id", basketball.OutcomeMissingMetadata, sessionEvent(reg, stripe.EventCheckoutCompleted,
 				func(p *stripe.SessionEventParams) {
 					p.EventID = "evt_no_reg_id"
 					meta(map[string]string{"type": stripe.MetadataType})(p)
 				})},
-			{"other metadata.type", "evt_other_type", sqldb.OutcomeIgnoredMetadata, sessionEvent(reg, stripe.EventCheckoutCompleted,
+			{"other metadata.type", "evt_other_type", basketball.OutcomeIgnoredMetadata, sessionEvent(reg, stripe.EventCheckoutCompleted,
 				func(p *stripe.SessionEventParams) {
 					p.EventID = "evt_other_type"
 					meta(map[string]string{"type": "donation", "registration_id": reg.ID})(p)
 				})},
-			{"unknown event type", "evt_other_event", sqldb.OutcomeIgnoredType, sessionEvent(reg, "invoice.paid",
+			{"unknown event type", "evt_other_event", basketball.OutcomeIgnoredType, sessionEvent(reg, "invoice.paid",
 				func(p *stripe.SessionEventParams) { p.EventID = "evt_other_event" })},
 		}
 		for _, tt := range ignored {
@@ -139,7 +138,7 @@ func TestWebhookRefusesAndIgnores(t *testing.T) {
 		// With no worker running, the answer proves the handler itself
 		// calls neither Keycloak nor SMTP.
 		b.stopQueue()
-		b.mustPostEvent(t, good, sqldb.OutcomePaid)
+		b.mustPostEvent(t, good, basketball.OutcomePaid)
 		if got := b.mustReg(t, reg.ID); got.Status != basketball.StatusPaid || got.ConfirmationSentAt != nil {
 			t.Fatalf("after the genuine event: %s, confirmation sent %v", got.Status, got.ConfirmationSentAt)
 		}
@@ -163,16 +162,16 @@ func TestPaymentLifecycle(t *testing.T) {
 
 		// Delayed payment method that succeeds.
 		async := b.mustRegisterCard(t, "async.ok@example.com", "Asa")
-		b.mustPostEvent(t, sessionEvent(async, stripe.EventCheckoutCompleted, unpaid), sqldb.OutcomeAwaitingPayment)
+		b.mustPostEvent(t, sessionEvent(async, stripe.EventCheckoutCompleted, unpaid), basketball.OutcomeAwaitingPayment)
 		if got := b.mustReg(t, async.ID); got.Status != basketball.StatusPending || len(b.jobsFor(t, async.ID)) != 0 {
 			t.Fatalf("after an unpaid completed: %s with %d jobs", got.Status, len(b.jobsFor(t, async.ID)))
 		}
-		b.mustPostEvent(t, sessionEvent(async, stripe.EventCheckoutAsyncPaymentSucceeded, nil), sqldb.OutcomePaid)
+		b.mustPostEvent(t, sessionEvent(async, stripe.EventCheckoutAsyncPaymentSucceeded, nil), basketball.OutcomePaid)
 
 		// Delayed payment method that fails.
 		failed := b.mustRegisterCard(t, "async.ko@example.com", "Bo")
-		b.mustPostEvent(t, sessionEvent(failed, stripe.EventCheckoutCompleted, unpaid), sqldb.OutcomeAwaitingPayment)
-		b.mustPostEvent(t, sessionEvent(failed, stripe.EventCheckoutAsyncPaymentFailed, unpaid), sqldb.OutcomePaymentFailed)
+		b.mustPostEvent(t, sessionEvent(failed, stripe.EventCheckoutCompleted, unpaid), basketball.OutcomeAwaitingPayment)
+		b.mustPostEvent(t, sessionEvent(failed, stripe.EventCheckoutAsyncPaymentFailed, unpaid), basketball.OutcomePaymentFailed)
 
 		// Abandoned checkout, then a late payment.
 		seats := b.seatsLeft(t)
@@ -180,29 +179,29 @@ func TestPaymentLifecycle(t *testing.T) {
 		if got := b.seatsLeft(t); got != seats-1 {
 			t.Fatalf("seats_left %d after a registration, want %d", got, seats-1)
 		}
-		b.mustPostEvent(t, sessionEvent(late, stripe.EventCheckoutExpired, unpaid), sqldb.OutcomeExpired)
+		b.mustPostEvent(t, sessionEvent(late, stripe.EventCheckoutExpired, unpaid), basketball.OutcomeExpired)
 		if got := b.mustReg(t, late.ID).Status; got != basketball.StatusExpired {
 			t.Fatalf("after expired: %s", got)
 		}
 		if got := b.seatsLeft(t); got != seats {
 			t.Fatalf("seats_left %d after expiry, want %d", got, seats)
 		}
-		b.mustPostEvent(t, completed(late), sqldb.OutcomePaidLate)
+		b.mustPostEvent(t, completed(late), basketball.OutcomePaidLate)
 
 		// Paid, then refunded in part and in full.
 		refund := b.mustRegisterCard(t, "refund@example.com", "Di")
-		b.mustPostEvent(t, completed(refund), sqldb.OutcomePaid)
+		b.mustPostEvent(t, completed(refund), basketball.OutcomePaid)
 		// A refund usually follows the confirmation; one before it would
 		// rightly leave the job nothing to confirm.
 		b.waitConfirmed(t, refund.ID)
 		pi := "pi_" + refund.ID
 		b.mustPostEvent(t, stripe.BuildChargeRefundedEvent(stripe.ChargeEventParams{PaymentIntentID: pi, Amount: feeCents, AmountRefunded: 1000}),
-			sqldb.OutcomePartialRefund)
+			basketball.OutcomePartialRefund)
 		if got := b.mustReg(t, refund.ID).Status; got != basketball.StatusPaid {
 			t.Fatalf("after a partial refund: %s", got)
 		}
 		b.mustPostEvent(t, stripe.BuildChargeRefundedEvent(stripe.ChargeEventParams{PaymentIntentID: pi, Amount: feeCents, AmountRefunded: feeCents, Refunded: true}),
-			sqldb.OutcomeRefunded)
+			basketball.OutcomeRefunded)
 
 		for _, r := range []basketball.Registration{async, late} {
 			got := b.waitConfirmed(t, r.ID)

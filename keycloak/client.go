@@ -65,6 +65,13 @@ func (c *Client) LoginURL() string {
 	return c.cfg.baseURL() + "/realms/" + url.PathEscape(c.cfg.Realm) + "/account"
 }
 
+// ResetPasswordURL is the login page's "forgot password" step for the
+// realm, through its account console client: a parent who already has a
+// login (or whose emailed password no longer works) sets one there.
+func (c *Client) ResetPasswordURL() string {
+	return c.cfg.baseURL() + "/realms/" + url.PathEscape(c.cfg.Realm) + "/login-actions/reset-credentials?client_id=account-console"
+}
+
 // adminPath is the path of an admin resource of the realm; segments are
 // escaped.
 func (c *Client) adminPath(segments ...string) string {

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -23,10 +22,6 @@ const CheckoutLease = 40 * time.Second
 // settles it; async_payment_succeeded or _failed ends the wait.
 const AsyncPaymentHold = 30 * 24 * time.Hour
 
-// ErrCheckoutBusy means another request is creating this registration's
-// session right now; ask again shortly and it will be handed out.
-var ErrCheckoutBusy = errors.New("a checkout session is being created for this registration")
-
 // BeginCheckout prepares a payment attempt for a card registration.
 // When its checkout session is still open for a while, it returns the
 // registration with reuse true and the session's URL in CheckoutURL.
@@ -35,48 +30,38 @@ var ErrCheckoutBusy = errors.New("a checkout session is being created for this r
 // creates a session and calls AttachCheckout (or ReleaseCheckout when that
 // failed). An expired registration comes back to pending when its tryout
 // still has a seat for it. A registration that cannot be paid is
-// ENotPayable; ErrCheckoutBusy means another request holds the lease.
+// ENotPayable; basketball.ErrCheckoutBusy means another request holds the
+// lease.
 func (db *DB) BeginCheckout(ctx context.Context, id string) (reg basketball.Registration, reuse bool, err error) {
 	lapsed := false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
-		r, err := db.registration(ctx, tx, id, false)
+		r, err := db.registration(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
 		if r.Method != basketball.MethodCard {
 			return basketball.Errorf(basketball.ENotPayable, "registration is %s and needs no payment", r.Status)
 		}
-		if r.Status == basketball.StatusExpired {
-			// Lock the tryout before the registration, in the order
-			// CreateRegistration takes them.
-			if _, err := db.tryout(ctx, tx, r.ClubSlug, r.TryoutID, true); err != nil {
-				return err
-			}
-		}
-		if r, err = db.registration(ctx, tx, id, true); err != nil {
-			return err
-		}
 		var lease timeCol
-		var awaiting bool
-		if err := tx.QueryRowContext(ctx, `SELECT checkout_lease_until, awaiting_async_payment FROM registrations WHERE id = $1`, id).Scan(&lease, &awaiting); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT checkout_lease_until FROM registrations WHERE id = $1`, id).Scan(&lease); err != nil {
 			return fmt.Errorf("read checkout lease: %w", err)
 		}
 		switch {
-		case r.Status == basketball.StatusExpired:
+		case basketball.CanPayAgain(r.Status) && r.Status != basketball.StatusPending:
 			if err := db.revive(ctx, tx, r, now); err != nil {
 				return err
 			}
 			r.Status = basketball.StatusPending
 		case r.Status != basketball.StatusPending:
 			return basketball.Errorf(basketball.ENotPayable, "registration is %s; only a pending card registration can be paid", r.Status)
-		case awaiting:
+		case r.AwaitingAsyncPayment:
 			return basketball.Errorf(basketball.ENotPayable, "the payment of this registration is being processed")
 		case !r.HoldUntil.After(now):
 			lapsed = true
-			return db.endPending(ctx, tx, id, basketball.StatusExpired, now)
+			return db.lapse(ctx, tx, id, now)
 		case lease.Valid && lease.T.After(now):
-			return ErrCheckoutBusy
+			return basketball.ErrCheckoutBusy
 		case r.StripeCheckoutSessionID != "" && r.CheckoutURL != "" && r.CheckoutExpiresAt != nil &&
 			r.CheckoutExpiresAt.After(now.Add(CheckoutReuseMargin)):
 			reg, reuse = r, true
@@ -99,11 +84,11 @@ func (db *DB) BeginCheckout(ctx context.Context, id string) (reg basketball.Regi
 }
 
 // revive brings an expired registration back to pending when the parent
-// pays again: the tryout must still take registrations and have a seat,
-// the player must not have registered again meanwhile, and a promo code it
-// used must still have a use left.
+// pays again: the tryout must still take registrations, the player must not
+// have registered again meanwhile, and the state machine's seat rule (a
+// free seat, and a use left of its promo code) must hold.
 func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration, now time.Time) error {
-	t, err := db.tryout(ctx, tx, r.ClubSlug, r.TryoutID, false)
+	t, err := db.tryout(ctx, tx, r.ClubSlug, r.TryoutID)
 	if err != nil {
 		return err
 	}
@@ -111,31 +96,15 @@ func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration,
 		return basketball.Errorf(basketball.ERegistrationClosed, "registration for %q is closed", t.Name)
 	}
 	var active int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations WHERE tryout_id = $1 AND player_id = $2 AND id <> $3
-		AND (status = 'paid' OR (status = 'pending' AND hold_until > $4))`, r.TryoutID, r.PlayerID, r.ID, db.ts(now)).Scan(&active); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations r WHERE r.tryout_id = $1 AND r.player_id = $2 AND r.id <> $3
+		AND `+holdsSeat, r.TryoutID, r.PlayerID, r.ID).Scan(&active); err != nil {
 		return fmt.Errorf("find registrations: %w", err)
 	}
 	if active > 0 {
 		return basketball.Errorf(basketball.ENotPayable, "this player has a newer registration for this tryout")
 	}
-	if t.SeatsLeft != nil && *t.SeatsLeft <= 0 {
-		return basketball.Errorf(basketball.ETryoutFull, "%q is full", t.Name)
-	}
-	if r.PromoCodeID != "" {
-		ok, err := db.takePromoUse(ctx, tx, r.PromoCodeID, now)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return basketball.Errorf(basketball.EInvalidPromo, "the promo code of this registration can no longer be used; please register again")
-		}
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = 'pending', hold_until = $1, updated_at = $2 WHERE id = $3`,
-		db.ts(now.Add(InitialHold)), db.ts(now), r.ID)
-	if err != nil {
-		return fmt.Errorf("revive registration: %w", err)
-	}
-	return nil
+	_, err = db.transition(ctx, tx, r, basketball.TriggerPayAgain, now, set("hold_until", db.ts(now.Add(InitialHold))))
+	return err
 }
 
 // AttachCheckout stores the session created for attempt, moves the
@@ -145,8 +114,8 @@ func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration,
 func (db *DB) AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error {
 	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, checkout_url = $2,
 			checkout_expires_at = $3, hold_until = $4, checkout_lease_until = NULL, updated_at = $5
-		WHERE id = $6 AND status = 'pending' AND checkout_attempts = $7`,
-		sessionID, url, db.ts(expiresAt), db.ts(expiresAt.Add(CheckoutReuseMargin)), db.ts(db.Now()), id, attempt)
+		WHERE id = $6 AND status = $7 AND checkout_attempts = $8`,
+		sessionID, url, db.ts(expiresAt), db.ts(expiresAt.Add(CheckoutReuseMargin)), db.ts(db.Now()), id, basketball.StatusPending, attempt)
 	if err != nil {
 		return fmt.Errorf("attach checkout session: %w", err)
 	}

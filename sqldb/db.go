@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+
+	"basketball"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -45,18 +47,17 @@ const (
 
 // DB is the store. It is safe for concurrent use.
 type DB struct {
-	sql     *sql.DB
-	engine  string
-	path    string // the SQLite file
-	now     func() time.Time
-	enqueue Enqueuer
+	sql    *sql.DB
+	engine string
+	path   string // the SQLite file
+	now    func() time.Time
+	jobs   Enqueuer
 }
 
-// Enqueuer puts the post-payment job of a registration in the queue, inside
-// the transaction that made the registration paid, so the job exists if and
-// only if the payment was recorded.
+// Enqueuer stores a job inside the transaction that made it necessary, so
+// the job exists if and only if that change was committed.
 type Enqueuer interface {
-	EnqueuePostPayment(ctx context.Context, tx *sql.Tx, registrationID string, delay time.Duration) error
+	InsertJob(ctx context.Context, tx *sql.Tx, job basketball.Job, runAt time.Time) error
 }
 
 // Options tune Open.
@@ -65,6 +66,9 @@ type Options struct {
 	Now func() time.Time
 	// MaxOpenConns bounds the pool; zero picks a default per engine.
 	MaxOpenConns int
+	// Jobs stores jobs; nil inserts them into River's tables, where the
+	// job workers of any process find them. Tests record them instead.
+	Jobs Enqueuer
 }
 
 // SQLitePath returns the file of a sqlite: DATABASE_URL, or "" for any
@@ -145,7 +149,14 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{sql: sdb, engine: engine, path: path, now: now}, nil
+	db := &DB{sql: sdb, engine: engine, path: path, now: now, jobs: opts.Jobs}
+	if db.jobs == nil {
+		if db.jobs, err = newRiverInserter(db.RiverDriver()); err != nil {
+			sdb.Close()
+			return nil, err
+		}
+	}
+	return db, nil
 }
 
 // redact removes a password that a driver error might echo from the URL.
@@ -171,10 +182,6 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Now returns the store's clock reading.
 func (db *DB) Now() time.Time { return db.now().UTC() }
-
-// SetEnqueuer installs the job queue used when a registration becomes paid.
-// Without one, paid registrations get no post-payment job (CLI use).
-func (db *DB) SetEnqueuer(e Enqueuer) { db.enqueue = e }
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }

@@ -26,15 +26,6 @@ func (db *DB) tsp(t *time.Time) any {
 	return db.ts(*t)
 }
 
-// forUpdate is the row-lock clause: PostgreSQL needs it to serialise seat
-// counting; SQLite's write transactions are serialised already.
-func (db *DB) forUpdate() string {
-	if db.engine == Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // timeCol scans a timestamp column of either engine into a UTC time.
 type timeCol struct {
 	T     time.Time
@@ -75,7 +66,8 @@ func (c timeCol) Ptr() *time.Time {
 	return &t
 }
 
-// forUpdateOf locks only the rows of the named table in a join.
+// forUpdateOf locks only the rows of the named table in a join, on
+// PostgreSQL; SQLite's write transactions are serialised already.
 func (db *DB) forUpdateOf(table string) string {
 	if db.engine == Postgres {
 		return " FOR UPDATE OF " + table

@@ -10,27 +10,6 @@ import (
 	"basketball"
 )
 
-// Outcomes of a Stripe event, recorded with it and counted in metrics.
-const (
-	OutcomeDuplicate        = "duplicate"
-	OutcomePaid             = "paid"
-	OutcomePaidLate         = "paid_late"
-	OutcomeAlreadyPaid      = "already_paid"
-	OutcomeAwaitingPayment  = "awaiting_async_payment"
-	OutcomePaymentFailed    = "payment_failed"
-	OutcomeExpired          = "expired"
-	OutcomeRefunded         = "refunded"
-	OutcomeIgnoredType      = "ignored_type"
-	OutcomeIgnoredMetadata  = "ignored_metadata_type"
-	OutcomeMissingMetadata  = "missing_metadata"
-	OutcomeMalformed        = "malformed"
-	OutcomeUnknownReg       = "unknown_registration"
-	OutcomeIgnoredStatus    = "ignored_status"
-	OutcomeStaleSession     = "stale_session"
-	OutcomePartialRefund    = "partial_refund"
-	OutcomeUnknownPayIntent = "unknown_payment_intent"
-)
-
 // ApplyPaymentEvent records a verified Stripe event and applies its effect
 // in the same transaction, so each event id takes effect at most once even
 // when Stripe delivers it twice at the same moment: the second insert of
@@ -50,7 +29,7 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, ev basketball.PaymentEvent)
 			return fmt.Errorf("record event: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			outcome = OutcomeDuplicate
+			outcome = basketball.OutcomeDuplicate
 			return nil
 		}
 		var detail string
@@ -69,123 +48,116 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, ev basketball.PaymentEvent)
 }
 
 func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentEvent, now time.Time) (outcome, regID, detail string, err error) {
-	switch ev.Type {
-	case basketball.EventCheckoutCompleted, basketball.EventAsyncPaymentSucceeded,
-		basketball.EventAsyncPaymentFailed, basketball.EventCheckoutExpired:
-	case basketball.EventChargeRefunded:
+	switch {
+	case ev.Type == basketball.EventChargeRefunded:
 		return db.applyRefund(ctx, tx, ev, now)
-	default:
-		return OutcomeIgnoredType, "", "", nil
+	case !ev.IsSessionEvent():
+		return basketball.OutcomeIgnoredType, "", "", nil
 	}
-	if ev.Malformed != "" {
-		return OutcomeMalformed, "", ev.Malformed, nil
-	}
-	if ev.MetadataType != basketball.MetadataTypeRegistration {
-		return OutcomeIgnoredMetadata, "", "metadata.type=" + ev.MetadataType, nil
-	}
-	if ev.RegistrationRef == "" {
-		return OutcomeMissingMetadata, "", "no metadata.registration_id", nil
+	trigger, skip, detail := ev.SessionTrigger()
+	switch {
+	case skip == basketball.OutcomeIgnoredType:
+		return skip, "", "", nil
+	case ev.Malformed != "":
+		return basketball.OutcomeMalformed, "", ev.Malformed, nil
+	case ev.MetadataType != basketball.MetadataTypeRegistration:
+		return basketball.OutcomeIgnoredMetadata, "", "metadata.type=" + ev.MetadataType, nil
+	case ev.RegistrationRef == "":
+		return basketball.OutcomeMissingMetadata, "", "no metadata.registration_id", nil
 	}
 	r, err := db.registration(ctx, tx, ev.RegistrationRef, true)
 	if basketball.ErrorCode(err) == basketball.ERegistrationNotFound {
-		return OutcomeUnknownReg, "", "metadata.registration_id=" + ev.RegistrationRef, nil
+		return basketball.OutcomeUnknownReg, "", "metadata.registration_id=" + ev.RegistrationRef, nil
 	}
 	if err != nil {
 		return "", "", "", err
 	}
-	switch ev.Type {
-	case basketball.EventCheckoutCompleted:
-		switch ev.PaymentStatus {
-		case "paid", "no_payment_required":
-			outcome, err = db.markPaid(ctx, tx, r, ev, now)
-			return outcome, r.ID, "", err
-		case "unpaid":
-			if r.Status != basketball.StatusPending {
-				return OutcomeIgnoredStatus, r.ID, "status " + r.Status, nil
+	if skip != "" {
+		return skip, r.ID, detail, nil
+	}
+	var more []assign
+	switch trigger {
+	case basketball.TriggerPaid:
+		amount := ev.AmountTotal
+		if amount == 0 && ev.PaymentStatus == "paid" {
+			// An event without amount_total: what was due is what was paid.
+			amount = r.AmountCents
+		}
+		if r.Status != basketball.StatusPaid {
+			// Whatever the status, the money Stripe took is recorded, so
+			// staff can see and refund a payment that came too late.
+			more = []assign{keep("stripe_checkout_session_id", nullable(ev.SessionID)),
+				keep("stripe_payment_intent_id", nullable(ev.PaymentIntentID)), set("amount_paid_cents", amount)}
+			if t, ok := basketball.Next(r.Status, trigger); ok && t.To == basketball.StatusPaid {
+				more = append(more, set("paid_at", db.ts(now)), set("awaiting_async_payment", false))
 			}
-			// The checkout is done and the money on its way (a bank debit):
-			// the seat stays held until Stripe says whether it arrived.
-			_, err = tx.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = COALESCE($1, stripe_checkout_session_id),
-				stripe_payment_intent_id = COALESCE($2, stripe_payment_intent_id), awaiting_async_payment = $3,
-				hold_until = $4, updated_at = $5 WHERE id = $6`,
-				nullable(ev.SessionID), nullable(ev.PaymentIntentID), true, db.ts(now.Add(AsyncPaymentHold)), db.ts(now), r.ID)
-			return OutcomeAwaitingPayment, r.ID, "", err
 		}
-		return OutcomeMalformed, r.ID, "payment_status=" + ev.PaymentStatus, nil
-	case basketball.EventAsyncPaymentSucceeded:
-		outcome, err = db.markPaid(ctx, tx, r, ev, now)
-		return outcome, r.ID, "", err
-	case basketball.EventAsyncPaymentFailed:
-		if r.Status != basketball.StatusPending {
-			return OutcomeIgnoredStatus, r.ID, "status " + r.Status, nil
-		}
-		return OutcomePaymentFailed, r.ID, "", db.endPending(ctx, tx, r.ID, basketball.StatusPaymentFailed, now)
-	default: // expired
-		if r.Status != basketball.StatusPending {
-			return OutcomeIgnoredStatus, r.ID, "status " + r.Status, nil
-		}
-		if r.CheckoutAttempts > 1 && ev.SessionID != "" && r.StripeCheckoutSessionID != "" && ev.SessionID != r.StripeCheckoutSessionID {
+	case basketball.TriggerAwaitingPayment:
+		// The checkout is done and the money on its way (a bank debit):
+		// the seat stays held until Stripe says whether it arrived.
+		more = []assign{keep("stripe_checkout_session_id", nullable(ev.SessionID)),
+			keep("stripe_payment_intent_id", nullable(ev.PaymentIntentID)),
+			set("awaiting_async_payment", true), set("hold_until", db.ts(now.Add(AsyncPaymentHold)))}
+	case basketball.TriggerExpired:
+		if r.Status == basketball.StatusPending && r.CheckoutAttempts > 1 && ev.SessionID != "" &&
+			r.StripeCheckoutSessionID != "" && ev.SessionID != r.StripeCheckoutSessionID {
 			// An older attempt's session expired, but the parent has a newer
 			// checkout, which still holds the seat.
-			return OutcomeStaleSession, r.ID, "session " + ev.SessionID, nil
+			return basketball.OutcomeStaleSession, r.ID, "session " + ev.SessionID, nil
 		}
-		return OutcomeExpired, r.ID, "", db.endPending(ctx, tx, r.ID, basketball.StatusExpired, now)
 	}
-}
-
-// markPaid records a payment and enqueues the post-payment job in the same
-// transaction. A payment for an expired or failed registration is still
-// recorded: the money was taken.
-func (db *DB) markPaid(ctx context.Context, tx *sql.Tx, r basketball.Registration, ev basketball.PaymentEvent, now time.Time) (string, error) {
-	outcome := OutcomePaid
-	switch r.Status {
-	case basketball.StatusPending:
-	case basketball.StatusExpired, basketball.StatusPaymentFailed:
-		outcome = OutcomePaidLate
-		if r.PromoCodeID != "" {
-			// endPending gave the use back; the payment takes it again.
-			if _, err := tx.ExecContext(ctx, `UPDATE promo_codes SET uses = uses + 1 WHERE id = $1`, r.PromoCodeID); err != nil {
-				return "", fmt.Errorf("retake promo use: %w", err)
-			}
-		}
-	case basketball.StatusPaid:
-		return OutcomeAlreadyPaid, nil
-	default:
-		return OutcomeIgnoredStatus, nil
-	}
-	amount := ev.AmountTotal
-	if amount == 0 && ev.PaymentStatus == "paid" {
-		// An event without amount_total: what was due is what was paid.
-		amount = r.AmountCents
-	}
-	_, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'paid', stripe_checkout_session_id = COALESCE($1, stripe_checkout_session_id),
-			stripe_payment_intent_id = COALESCE($2, stripe_payment_intent_id), amount_paid_cents = $3, paid_at = $4, updated_at = $4
-		WHERE id = $5`, nullable(ev.SessionID), nullable(ev.PaymentIntentID), amount, db.ts(now), r.ID)
+	t, err := db.transition(ctx, tx, r, trigger, now, more...)
 	if err != nil {
-		return "", fmt.Errorf("mark paid: %w", err)
+		return "", "", "", err
 	}
-	return outcome, db.enqueuePostPayment(ctx, tx, r.ID, 0)
+	if t.Outcome == basketball.OutcomeIgnoredStatus {
+		detail = "status " + r.Status
+	}
+	if t.To == basketball.StatusPaid && t.From != basketball.StatusPaid {
+		err = db.enterPaid(ctx, tx, r.ID, time.Time{})
+	}
+	return t.Outcome, r.ID, detail, err
 }
 
 func (db *DB) applyRefund(ctx context.Context, tx *sql.Tx, ev basketball.PaymentEvent, now time.Time) (outcome, regID, detail string, err error) {
 	if ev.Malformed != "" {
-		return OutcomeMalformed, "", ev.Malformed, nil
+		return basketball.OutcomeMalformed, "", ev.Malformed, nil
 	}
 	if !ev.FullyRefunded {
-		return OutcomePartialRefund, "", "", nil
+		return basketball.OutcomePartialRefund, "", "", nil
 	}
 	if ev.PaymentIntentID == "" {
-		return OutcomeUnknownPayIntent, "", "charge has no payment_intent", nil
+		return basketball.OutcomeUnknownPayIntent, "", "charge has no payment_intent", nil
 	}
-	err = tx.QueryRowContext(ctx, `UPDATE registrations SET status = 'refunded', updated_at = $1
-		WHERE stripe_payment_intent_id = $2 AND status = 'paid' RETURNING id`, db.ts(now), ev.PaymentIntentID).Scan(&regID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return OutcomeUnknownPayIntent, "", "payment_intent=" + ev.PaymentIntentID, nil
+	r, err := db.registrationByPaymentIntent(ctx, tx, ev.PaymentIntentID)
+	if basketball.ErrorCode(err) == basketball.ERegistrationNotFound {
+		return basketball.OutcomeUnknownPayIntent, "", "payment_intent=" + ev.PaymentIntentID, nil
 	}
 	if err != nil {
-		return "", "", "", fmt.Errorf("mark refunded: %w", err)
+		return "", "", "", err
 	}
-	return OutcomeRefunded, regID, "", nil
+	t, err := db.transition(ctx, tx, r, basketball.TriggerRefunded, now)
+	if err != nil {
+		return "", "", "", err
+	}
+	if t.Outcome == basketball.OutcomeIgnoredStatus {
+		detail = "status " + r.Status
+	}
+	return t.Outcome, r.ID, detail, nil
+}
+
+// registrationByPaymentIntent returns, locked, the registration Stripe's
+// payment intent paid (the latest, should there be several).
+func (db *DB) registrationByPaymentIntent(ctx context.Context, tx *sql.Tx, pi string) (basketball.Registration, error) {
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM registrations WHERE stripe_payment_intent_id = $1 ORDER BY created_at DESC LIMIT 1`, pi).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return basketball.Registration{}, basketball.Errorf(basketball.ERegistrationNotFound, "no registration paid by %q", pi)
+	}
+	if err != nil {
+		return basketball.Registration{}, fmt.Errorf("find registration by payment intent: %w", err)
+	}
+	return db.registration(ctx, tx, id, true)
 }
 
 // PaymentEventOutcome returns the recorded outcome of an event id, for

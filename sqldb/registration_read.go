@@ -9,28 +9,36 @@ import (
 	"basketball"
 )
 
+// The parent's name and phone and the player's details are read from the
+// registration, as given with it; only the email (the parent's identity)
+// and the player's name and birth date come from the shared rows.
 const registrationCols = `r.id, r.club_id, r.tryout_id, r.parent_id, r.player_id, r.status, r.method,
 	r.amount_cents, r.currency, r.promo_code_id, r.stripe_checkout_session_id, r.checkout_url,
 	r.checkout_expires_at, r.stripe_payment_intent_id, r.amount_paid_cents, r.checkout_attempts,
-	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at,
-	c.slug, pa.email, pa.first_name, pa.last_name, pl.first_name, pl.last_name, t.name`
+	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at, r.awaiting_async_payment,
+	c.slug, pa.email, r.parent_first_name, r.parent_last_name, r.parent_phone,
+	pl.first_name, pl.last_name, pl.birth_date, r.player_grade, r.player_position, r.player_height_inches,
+	COALESCE(pc.code, ''), t.name`
 
 const registrationFrom = ` FROM registrations r
 	JOIN clubs c ON c.id = r.club_id
 	JOIN parents pa ON pa.id = r.parent_id
 	JOIN players pl ON pl.id = r.player_id
-	JOIN tryouts t ON t.id = r.tryout_id`
+	JOIN tryouts t ON t.id = r.tryout_id
+	LEFT JOIN promo_codes pc ON pc.id = r.promo_code_id`
 
 func scanRegistration(s scanner) (basketball.Registration, error) {
 	var r basketball.Registration
 	var promo, session, checkoutURL, pi sql.NullString
-	var paidAmount sql.NullInt64
+	var paidAmount, grade, height sql.NullInt64
 	var checkoutExp, hold, created, paid, sent, account timeCol
 	err := s.Scan(&r.ID, &r.ClubID, &r.TryoutID, &r.ParentID, &r.PlayerID, &r.Status, &r.Method,
 		&r.AmountCents, &r.Currency, &promo, &session, &checkoutURL,
 		&checkoutExp, &pi, &paidAmount, &r.CheckoutAttempts,
-		&hold, &created, &paid, &sent, &account,
-		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.PlayerFirstName, &r.PlayerLastName, &r.TryoutName)
+		&hold, &created, &paid, &sent, &account, &r.AwaitingAsyncPayment,
+		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.ParentPhone,
+		&r.PlayerFirstName, &r.PlayerLastName, &r.PlayerBirthDate, &grade, &r.PlayerPosition, &height,
+		&r.PromoCode, &r.TryoutName)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, err
@@ -43,6 +51,7 @@ func scanRegistration(s scanner) (basketball.Registration, error) {
 	}
 	r.CheckoutExpiresAt, r.HoldUntil, r.CreatedAt, r.PaidAt, r.ConfirmationSentAt = checkoutExp.Ptr(), hold.T, created.T, paid.Ptr(), sent.Ptr()
 	r.AccountCreatedAt = account.Ptr()
+	r.PlayerGrade, r.PlayerHeight = intPtr(grade), intPtr(height)
 	return r, nil
 }
 

@@ -26,14 +26,15 @@ func (db *DB) CreateTryout(ctx context.Context, clubSlug string, in basketball.T
 			ID: basketball.NewID("try"), ClubID: club.ID, Name: in.Name,
 			StartsAt: in.StartsAt.Truncate(time.Second), EndsAt: in.EndsAt.Truncate(time.Second),
 			TimeZone: in.TimeZone, Location: in.Location, FeeCents: in.FeeCents, Currency: in.Currency,
-			Capacity: in.Capacity, Open: in.Open, CreatedAt: db.Now().Truncate(time.Microsecond),
+			Capacity: in.Capacity, Open: in.Open, Eligibility: in.Eligibility, CreatedAt: db.Now().Truncate(time.Microsecond),
 		}
 		t.SeatsLeft = t.Capacity
 		_, err = tx.ExecContext(ctx, `INSERT INTO tryouts
-			(id, club_id, name, starts_at, ends_at, timezone, location, fee_cents, currency, capacity, open, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			(id, club_id, name, starts_at, ends_at, timezone, location, fee_cents, currency, capacity, open,
+			 min_age, max_age, age_on, seats_held, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15)`,
 			t.ID, t.ClubID, t.Name, db.ts(t.StartsAt), db.ts(t.EndsAt), t.TimeZone, t.Location,
-			t.FeeCents, t.Currency, t.Capacity, t.Open, db.ts(t.CreatedAt))
+			t.FeeCents, t.Currency, t.Capacity, t.Open, t.MinAge, t.MaxAge, t.AgeOn, db.ts(t.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("insert tryout: %w", err)
 		}
@@ -54,13 +55,14 @@ func (db *DB) SetTryoutOpen(ctx context.Context, tryoutID string, open bool) err
 	return nil
 }
 
-// seatsTaken counts what holds a seat: paid registrations, and pending ones
-// whose checkout may still be paid.
-const seatsTaken = `(SELECT count(*) FROM registrations r WHERE r.tryout_id = t.id
-	AND (r.status = 'paid' OR (r.status = 'pending' AND r.hold_until > $1)))`
+// seatsTaken is what holds a seat: the counter, less the pending holds that
+// have lapsed but are not swept yet (an index range, usually empty), so a
+// lapsed hold stops counting at once.
+const seatsTaken = `t.seats_held - (SELECT count(*) FROM registrations r WHERE r.tryout_id = t.id
+	AND r.status = '` + basketball.StatusPending + `' AND r.hold_until <= $1)`
 
 const tryoutCols = `t.id, t.club_id, t.name, t.starts_at, t.ends_at, t.timezone, t.location,
-	t.fee_cents, t.currency, t.capacity, t.open, t.created_at, ` + seatsTaken
+	t.fee_cents, t.currency, t.capacity, t.open, t.min_age, t.max_age, t.age_on, t.created_at, ` + seatsTaken
 
 // ListTryouts returns the club's tryouts in start order with seats left.
 // With upcomingOpen, only open tryouts that have not started are listed.
@@ -94,25 +96,13 @@ func (db *DB) ListTryouts(ctx context.Context, clubSlug string, upcomingOpen boo
 
 // Tryout returns one tryout of the club with seats left, or ETryoutNotFound.
 func (db *DB) Tryout(ctx context.Context, clubSlug, tryoutID string) (basketball.Tryout, error) {
-	return db.tryout(ctx, db.sql, clubSlug, tryoutID, false)
+	return db.tryout(ctx, db.sql, clubSlug, tryoutID)
 }
 
-func (db *DB) tryout(ctx context.Context, q querier, clubSlug, tryoutID string, lock bool) (basketball.Tryout, error) {
+func (db *DB) tryout(ctx context.Context, q querier, clubSlug, tryoutID string) (basketball.Tryout, error) {
 	club, err := clubBySlug(ctx, q, clubSlug)
 	if err != nil {
 		return basketball.Tryout{}, err
-	}
-	if lock && db.engine == Postgres {
-		// Lock the tryout row first: every registration for this tryout
-		// then counts seats one after the other, so none oversells.
-		var id string
-		err := q.QueryRowContext(ctx, `SELECT id FROM tryouts WHERE id = $1 AND club_id = $2`+db.forUpdate(), tryoutID, club.ID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return basketball.Tryout{}, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", tryoutID, clubSlug)
-		}
-		if err != nil {
-			return basketball.Tryout{}, fmt.Errorf("lock tryout: %w", err)
-		}
 	}
 	row := q.QueryRowContext(ctx, `SELECT `+tryoutCols+` FROM tryouts t WHERE t.id = $2 AND t.club_id = $3`,
 		db.ts(db.Now()), tryoutID, club.ID)
@@ -128,10 +118,11 @@ type scanner interface{ Scan(dest ...any) error }
 func scanTryout(s scanner) (basketball.Tryout, error) {
 	var t basketball.Tryout
 	var starts, ends, created timeCol
-	var capacity sql.NullInt64
+	var capacity, minAge, maxAge sql.NullInt64
+	var ageOn sql.NullString
 	var taken int
 	err := s.Scan(&t.ID, &t.ClubID, &t.Name, &starts, &ends, &t.TimeZone, &t.Location,
-		&t.FeeCents, &t.Currency, &capacity, &t.Open, &created, &taken)
+		&t.FeeCents, &t.Currency, &capacity, &t.Open, &minAge, &maxAge, &ageOn, &created, &taken)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return t, err
@@ -139,10 +130,22 @@ func scanTryout(s scanner) (basketball.Tryout, error) {
 		return t, fmt.Errorf("scan tryout: %w", err)
 	}
 	t.StartsAt, t.EndsAt, t.CreatedAt = starts.T, ends.T, created.T
+	t.MinAge, t.MaxAge = intPtr(minAge), intPtr(maxAge)
+	if ageOn.Valid {
+		t.AgeOn = &ageOn.String
+	}
 	if capacity.Valid {
 		c := int(capacity.Int64)
 		left := max(c-taken, 0)
 		t.Capacity, t.SeatsLeft = &c, &left
 	}
 	return t, nil
+}
+
+func intPtr(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
 }

@@ -6,11 +6,13 @@ import (
 	"time"
 
 	sgo "github.com/stripe/stripe-go/v85"
+
+	"basketball"
 )
 
 // MetadataType is the metadata "type" of every session this package creates;
 // the webhook ignores events of sessions that carry another type.
-const MetadataType = "tryout_registration"
+const MetadataType = basketball.MetadataTypeRegistration
 
 // Metadata keys set on the Checkout Session and on its PaymentIntent.
 const (
@@ -98,9 +100,9 @@ func (p CheckoutParams) invalid() string {
 	return ""
 }
 
-// metadata is set on both the session and its PaymentIntent: Stripe copies
+// Metadata is set on both the session and its PaymentIntent: Stripe copies
 // neither to the other, and charge.refunded only carries the latter.
-func (p CheckoutParams) metadata() map[string]string {
+func (p CheckoutParams) Metadata() map[string]string {
 	return map[string]string{
 		MetaType:           MetadataType,
 		MetaRegistrationID: p.RegistrationID,
@@ -124,9 +126,9 @@ func (p CheckoutParams) sdkParams() *sgo.CheckoutSessionCreateParams {
 			Quantity: sgo.Int64(1),
 		}},
 		ClientReferenceID: sgo.String(p.RegistrationID),
-		Metadata:          p.metadata(),
+		Metadata:          p.Metadata(),
 		PaymentIntentData: &sgo.CheckoutSessionCreatePaymentIntentDataParams{
-			Metadata: p.metadata(),
+			Metadata: p.Metadata(),
 		},
 		SuccessURL: sgo.String(p.SuccessURL),
 		CancelURL:  sgo.String(p.CancelURL),

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stripe/stripe-go/v85/webhook"
+
+	"basketball"
 )
 
 var (
@@ -27,11 +29,11 @@ const WebhookTolerance = webhook.DefaultTolerance
 
 // Event types the application acts on.
 const (
-	EventCheckoutCompleted             = "checkout.session.completed"
-	EventCheckoutAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
-	EventCheckoutAsyncPaymentFailed    = "checkout.session.async_payment_failed"
-	EventCheckoutExpired               = "checkout.session.expired"
-	EventChargeRefunded                = "charge.refunded"
+	EventCheckoutCompleted             = basketball.EventCheckoutCompleted
+	EventCheckoutAsyncPaymentSucceeded = basketball.EventAsyncPaymentSucceeded
+	EventCheckoutAsyncPaymentFailed    = basketball.EventAsyncPaymentFailed
+	EventCheckoutExpired               = basketball.EventCheckoutExpired
+	EventChargeRefunded                = basketball.EventChargeRefunded
 )
 
 // Event is the part of a Stripe event the application uses. Only the fields

@@ -139,7 +139,7 @@ func (c *Checkout) pay(w http.ResponseWriter, r *http.Request) {
 		return stripe.BuildSessionEvent(stripe.SessionEventParams{
 			Type: stripe.EventCheckoutCompleted, SessionID: s.id, PaymentStatus: "paid",
 			PaymentIntentID: "pi_test_" + strings.ToLower(rand.Text()), AmountTotal: s.params.AmountCents,
-			Currency: s.params.Currency, Metadata: metadata(s.params), ClientReferenceID: s.params.RegistrationID, Created: c.now(),
+			Currency: s.params.Currency, Metadata: s.params.Metadata(), ClientReferenceID: s.params.RegistrationID, Created: c.now(),
 		})
 	}, strings.ReplaceAll(c.params(r).SuccessURL, "{CHECKOUT_SESSION_ID}", r.PathValue("session")))
 }
@@ -149,7 +149,7 @@ func (c *Checkout) cancel(w http.ResponseWriter, r *http.Request) {
 	c.finish(w, r, "canceled", func(s *session) []byte {
 		return stripe.BuildSessionEvent(stripe.SessionEventParams{
 			Type: stripe.EventCheckoutExpired, SessionID: s.id, PaymentStatus: "unpaid",
-			AmountTotal: s.params.AmountCents, Currency: s.params.Currency, Metadata: metadata(s.params),
+			AmountTotal: s.params.AmountCents, Currency: s.params.Currency, Metadata: s.params.Metadata(),
 			ClientReferenceID: s.params.RegistrationID, Created: c.now(),
 		})
 	}, c.params(r).CancelURL)
@@ -183,13 +183,6 @@ func (c *Checkout) finish(w http.ResponseWriter, r *http.Request, outcome string
 	s.done = outcome
 	c.mu.Unlock()
 	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-func metadata(p stripe.CheckoutParams) map[string]string {
-	return map[string]string{
-		"type": stripe.MetadataType, "registration_id": p.RegistrationID, "player_id": p.PlayerID,
-		"player_name": p.PlayerName, "club": p.Club,
-	}
 }
 
 // send posts a signed event to the webhook, as Stripe would.

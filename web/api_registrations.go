@@ -1,24 +1,17 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"time"
 
 	"basketball"
-	"basketball/sqldb"
 )
 
-// registrationResult is the 201 answer to a registration.
-type registrationResult struct {
-	RegistrationID string   `json:"registration_id"`
-	Status         string   `json:"status"`
-	AmountCents    int64    `json:"amount_cents"`
-	Currency       string   `json:"currency"`
-	CheckoutURL    string   `json:"checkout_url,omitempty"`
-	Account        *Account `json:"account"`
-	paid           bool
+// accountView is the login of a free registration's answer: the one place
+// a password goes out over HTTP (basketball.Account redacts its own JSON).
+type accountView struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
 }
 
 func (s *Server) createRegistration(w http.ResponseWriter, r *http.Request) {
@@ -27,13 +20,24 @@ func (s *Server) createRegistration(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.register(r.Context(), r.PathValue("club"), req)
+	res, err := s.svc.Register(r.Context(), r.PathValue("club"), req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if res.paid {
-		writeJSON(w, http.StatusCreated, res)
+	reg := res.Registration
+	if reg.Status == basketball.StatusPaid {
+		var acct *accountView
+		if res.Account != nil {
+			acct = &accountView{Email: res.Account.Email, Password: res.Account.Password}
+		}
+		writeJSON(w, http.StatusCreated, struct {
+			RegistrationID string       `json:"registration_id"`
+			Status         string       `json:"status"`
+			AmountCents    int64        `json:"amount_cents"`
+			Currency       string       `json:"currency"`
+			Account        *accountView `json:"account"`
+		}{reg.ID, reg.Status, reg.AmountCents, reg.Currency, acct})
 		return
 	}
 	// A card registration has no account field in the contract.
@@ -43,61 +47,7 @@ func (s *Server) createRegistration(w http.ResponseWriter, r *http.Request) {
 		AmountCents    int64  `json:"amount_cents"`
 		Currency       string `json:"currency"`
 		CheckoutURL    string `json:"checkout_url"`
-	}{res.RegistrationID, res.Status, res.AmountCents, res.Currency, res.CheckoutURL})
-}
-
-// register is the registration flow shared by the API and the form: store
-// the registration, then either finish a free one or open its checkout.
-func (s *Server) register(ctx context.Context, club string, req basketball.RegistrationRequest) (registrationResult, error) {
-	reg, err := s.store.CreateRegistration(ctx, club, req, sqldb.CreateOptions{
-		CardEnabled: s.checkout != nil, JobDelay: s.cfg.PromoJobDelay,
-	})
-	if err != nil {
-		return registrationResult{}, err
-	}
-	res := registrationResult{RegistrationID: reg.ID, Status: reg.Status, AmountCents: reg.AmountCents, Currency: reg.Currency}
-	if reg.Status == basketball.StatusPaid {
-		res.paid = true
-		res.Account = s.inlinePostPayment(ctx, reg.ID)
-		return res, nil
-	}
-	url, err := s.openCheckout(ctx, reg)
-	if err != nil {
-		return res, err
-	}
-	res.CheckoutURL = url
-	return res, nil
-}
-
-// inlinePostPayment runs the post-payment step of a free registration
-// within the request, briefly. If it fails, the job enqueued with the
-// registration finishes the work and the email carries the login.
-func (s *Server) inlinePostPayment(ctx context.Context, id string) *Account {
-	if s.postPayment == nil {
-		return nil
-	}
-	// The step runs on with its own timeouts if it outlasts the bound; the
-	// answer then says null and the email carries the login.
-	type result struct {
-		acct *Account
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		acct, err := s.postPayment(context.WithoutCancel(ctx), id)
-		done <- result{acct, err}
-	}()
-	select {
-	case res := <-done:
-		if res.err != nil {
-			s.logger.Warn("inline post-payment step failed; the job will retry", "registration_id", id, "err", res.err)
-			return nil
-		}
-		return res.acct
-	case <-time.After(s.cfg.InlinePostPayment):
-		s.logger.Warn("inline post-payment step is slow; the job will finish it", "registration_id", id)
-		return nil
-	}
+	}{reg.ID, reg.Status, reg.AmountCents, reg.Currency, res.CheckoutURL})
 }
 
 func (s *Server) retryCheckout(w http.ResponseWriter, r *http.Request) {
@@ -110,42 +60,12 @@ func (s *Server) retryCheckout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	url, err := s.checkoutURL(r.Context(), r.PathValue("id"))
+	url, err := s.svc.CheckoutURL(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"checkout_url": url})
-}
-
-// checkoutURL returns the open checkout of a pending card registration, or
-// opens a new one.
-func (s *Server) checkoutURL(ctx context.Context, id string) (string, error) {
-	if s.checkout == nil {
-		return "", basketball.Errorf(basketball.EPaymentsNotConfigured, "card payment is not configured on this server")
-	}
-	// A concurrent request (a double click) may be creating the session:
-	// wait for it and hand out the same one rather than make another.
-	deadline := time.Now().Add(s.cfg.CheckoutTimeout + 5*time.Second)
-	reg, reuse, err := s.store.BeginCheckout(ctx, id)
-	for errors.Is(err, sqldb.ErrCheckoutBusy) && time.Now().Before(deadline) {
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		reg, reuse, err = s.store.BeginCheckout(ctx, id)
-	}
-	if errors.Is(err, sqldb.ErrCheckoutBusy) {
-		return "", basketball.Errorf(basketball.ENotPayable, "a payment page is being prepared for this registration; try again in a moment")
-	}
-	if err != nil {
-		return "", err
-	}
-	if reuse {
-		return reg.CheckoutURL, nil
-	}
-	return s.openCheckout(ctx, reg)
 }
 
 type registrationView struct {
@@ -156,7 +76,7 @@ type registrationView struct {
 }
 
 func (s *Server) getRegistration(w http.ResponseWriter, r *http.Request) {
-	reg, err := s.store.Registration(r.Context(), r.PathValue("id"))
+	reg, err := s.svc.Registration(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -154,7 +154,7 @@ func TestRegisterErrors(t *testing.T) {
 		}{
 			{"bad email", "tigers", body(func(m map[string]any) { m["parent"].(map[string]any)["email"] = "not-an-email" }), 422, "invalid_request", "parent.email"},
 			{"bad birth date", "tigers", body(func(m map[string]any) { player(m)["birth_date"] = "2013-02-30" }), 422, "invalid_request", "player.birth_date"},
-			{"too old", "tigers", body(func(m map[string]any) { player(m)["birth_date"] = "1990-01-01" }), 422, "invalid_request", "player.birth_date"},
+			{"born after the tryout", "tigers", body(func(m map[string]any) { player(m)["birth_date"] = "2031-01-01" }), 422, "invalid_request", "player.birth_date"},
 			{"grade", "tigers", body(func(m map[string]any) { player(m)["grade"] = 13 }), 422, "invalid_request", "player.grade"},
 			{"height", "tigers", body(func(m map[string]any) { player(m)["height_inches"] = 20 }), 422, "invalid_request", "player.height_inches"},
 			{"position", "tigers", body(func(m map[string]any) { player(m)["position"] = "goalie" }), 422, "invalid_request", "player.position"},

@@ -5,12 +5,12 @@ import (
 )
 
 func (s *Server) listTryouts(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.ListTryouts(r.Context(), r.PathValue("club"), false)
+	list, err := s.svc.Tryouts(r.Context(), r.PathValue("club"), false)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	now := s.store.Now()
+	now := s.svc.Now()
 	for i := range list {
 		// "open" tells a parent whether they can register now.
 		list[i].Open = list[i].AcceptsRegistrations(now)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"basketball"
+	"basketball/registration"
 	"basketball/sqldb/sqldbtest"
 	"basketball/stripe"
 	"basketball/web"
@@ -24,8 +25,8 @@ func benchServer(b *testing.B, engine string) (*httptest.Server, basketball.Tryo
 	db := sqldbtest.Open(b, engine, nil)
 	sqldbtest.MustClub(b, db, "tigers")
 	tr := sqldbtest.MustTryout(b, db, "tigers", 3000, 0)
-	srv := httptest.NewServer(web.NewServer(web.Config{PublicURL: "http://x", WebhookSecret: webhookSecret},
-		web.Deps{Store: db, Checkout: &fakeCheckout{}}))
+	svc := registration.New(registration.Config{PublicURL: "http://x"}, registration.Deps{Store: db, Payments: &fakeCheckout{}})
+	srv := httptest.NewServer(web.NewServer(web.Config{WebhookSecret: webhookSecret}, web.Deps{Service: svc}))
 	b.Cleanup(srv.Close)
 	return srv, tr
 }

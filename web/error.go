@@ -68,8 +68,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := asError(err); ok {
 		d.Fields, d.RegistrationID = e.Fields, e.RegistrationID
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusInternalServerError:
 		s.log(r).Error("request failed", "code", code, "err", err)
+	case status >= 500:
+		// A vendor or the configuration, not our bug: the cause is logged
+		// once, here, and the client told to retry.
+		s.log(r).Warn("request failed", "code", code, "err", err)
 	}
 	writeJSON(w, status, errorBody{Error: d})
 }

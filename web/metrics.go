@@ -3,6 +3,8 @@ package web
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"basketball"
 )
 
 // Metrics are the service's Prometheus series. Each Server has its own
@@ -14,6 +16,7 @@ type Metrics struct {
 	WebhookEvents  *prometheus.CounterVec
 	Jobs           *prometheus.CounterVec
 	StripeRequests *prometheus.CounterVec
+	PaymentEvents  *prometheus.CounterVec
 }
 
 // NewMetrics registers the series, with Go and process collectors.
@@ -32,13 +35,36 @@ func NewMetrics() *Metrics {
 			Name: "basketball_webhook_events_total", Help: "Stripe webhook events by type and outcome.",
 		}, []string{"type", "outcome"}),
 		Jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "basketball_jobs_total", Help: "Post-payment job runs by outcome.",
-		}, []string{"outcome"}),
+			Name: "basketball_jobs_total", Help: "Job runs by kind and outcome.",
+		}, []string{"kind", "outcome"}),
 		StripeRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "basketball_checkout_sessions_total", Help: "Checkout session creations by result.",
 		}, []string{"result"}),
+		PaymentEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "basketball_payment_events_total", Help: "Stripe events applied by path (webhook, return, reconcile) and outcome.",
+		}, []string{"path", "outcome"}),
 	}
-	reg.MustRegister(m.Requests, m.Latency, m.WebhookEvents, m.Jobs, m.StripeRequests,
+	reg.MustRegister(m.Requests, m.Latency, m.WebhookEvents, m.Jobs, m.StripeRequests, m.PaymentEvents,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// CheckoutSession counts a Checkout Session creation by result; it makes
+// Metrics a registration.Observer.
+func (m *Metrics) CheckoutSession(result string) { m.StripeRequests.WithLabelValues(result).Inc() }
+
+// PaymentEvent counts a Stripe event by path, type and outcome.
+func (m *Metrics) PaymentEvent(path, eventType, outcome string) {
+	m.WebhookEvents.WithLabelValues(metricType(eventType), outcome).Inc()
+	m.PaymentEvents.WithLabelValues(path, outcome).Inc()
+}
+
+// metricType keeps the label set small: unknown types share one label.
+func metricType(t string) string {
+	switch t {
+	case basketball.EventCheckoutCompleted, basketball.EventAsyncPaymentSucceeded, basketball.EventAsyncPaymentFailed,
+		basketball.EventCheckoutExpired, basketball.EventChargeRefunded, "unverified", "unknown":
+		return t
+	}
+	return "other"
 }

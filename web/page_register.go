@@ -100,12 +100,12 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showRegisterForm(w http.ResponseWriter, r *http.Request, status int, form formValues, errs map[string]string, msg string) {
 	slug := r.PathValue("club")
-	club, err := s.store.ClubBySlug(r.Context(), slug)
+	club, err := s.svc.Club(r.Context(), slug)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	list, err := s.store.ListTryouts(r.Context(), slug, true)
+	list, err := s.svc.Tryouts(r.Context(), slug, true)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -148,11 +148,11 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showRegisterForm(w, r, http.StatusUnprocessableEntity, form, errs, "Please correct the fields marked below.")
 		return
 	}
-	res, err := s.register(r.Context(), r.PathValue("club"), req)
+	res, err := s.svc.Register(r.Context(), r.PathValue("club"), req)
 	if err == nil {
 		to := res.CheckoutURL
-		if res.paid {
-			to = "/registrations/" + res.RegistrationID
+		if res.Registration.Status == basketball.StatusPaid {
+			to = "/registrations/" + res.Registration.ID
 		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return

@@ -26,11 +26,11 @@ var statusText = map[string]string{
 }
 
 func (s *Server) registrationData(r *http.Request) (registrationData, error) {
-	reg, err := s.store.Registration(r.Context(), r.PathValue("id"))
+	reg, err := s.svc.Registration(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return registrationData{}, err
 	}
-	t, err := s.store.Tryout(r.Context(), reg.ClubSlug, reg.TryoutID)
+	t, err := s.svc.Tryout(r.Context(), reg.ClubSlug, reg.TryoutID)
 	if err != nil {
 		return registrationData{}, err
 	}
@@ -41,7 +41,7 @@ func (s *Server) registrationData(r *http.Request) (registrationData, error) {
 		// An expired registration can be paid again while its tryout has a
 		// seat; the checkout endpoint decides.
 		CanPay: (reg.Status == basketball.StatusPending || reg.Status == basketball.StatusExpired) &&
-			reg.Method == basketball.MethodCard && s.checkout != nil,
+			reg.Method == basketball.MethodCard && s.svc.CardPayments(),
 	}
 	return d, nil
 }
@@ -82,7 +82,7 @@ func (s *Server) canceledPage(w http.ResponseWriter, r *http.Request) {
 // one when the last has closed.
 func (s *Server) payAgain(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	url, err := s.checkoutURL(r.Context(), id)
+	url, err := s.svc.CheckoutURL(r.Context(), id)
 	switch basketball.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, url, http.StatusSeeOther)

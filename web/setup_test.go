@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"basketball"
+	"basketball/registration"
 	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 	"basketball/stripe"
@@ -64,11 +65,20 @@ type testBundle struct {
 	tryout   basketball.Tryout
 }
 
-type option func(*web.Config, *web.Deps)
+// settings are what an option may change before the server is built.
+type settings struct {
+	web  web.Config
+	svc  registration.Config
+	deps registration.Deps
+}
 
-func noCheckout() option { return func(_ *web.Config, d *web.Deps) { d.Checkout = nil } }
+type option func(*settings)
 
-func rateLimit(n int) option { return func(c *web.Config, _ *web.Deps) { c.RateLimitPerMinute = n } }
+func noCheckout() option { return func(s *settings) { s.deps.Payments = nil } }
+
+func rateLimit(n int) option { return func(s *settings) { s.web.RateLimitPerMinute = n } }
+
+func withPayments(p registration.Payments) option { return func(s *settings) { s.deps.Payments = p } }
 
 // setup serves a club "tigers" with an open tryout (fee 3000, capacity 5)
 // and promo codes FREE (100%) and TEN (1000 off).
@@ -87,12 +97,16 @@ func setup(t *testing.T, engine string, opts ...option) testBundle {
 	if _, err := db.CreatePromo(ctx, "tigers", basketball.PromoInput{Code: "TEN", AmountOffCents: &amt}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.Config{PublicURL: "https://tryouts.example.org", WebhookSecret: webhookSecret}
-	deps := web.Deps{Store: db, Checkout: b.checkout}
-	for _, o := range opts {
-		o(&cfg, &deps)
+	st := settings{
+		web:  web.Config{WebhookSecret: webhookSecret},
+		svc:  registration.Config{PublicURL: "https://tryouts.example.org"},
+		deps: registration.Deps{Store: db, Payments: b.checkout},
 	}
-	b.srv = httptest.NewServer(web.NewServer(cfg, deps))
+	for _, o := range opts {
+		o(&st)
+	}
+	svc := registration.New(st.svc, st.deps)
+	b.srv = httptest.NewServer(web.NewServer(st.web, web.Deps{Service: svc}))
 	t.Cleanup(b.srv.Close)
 	return b
 }

@@ -7,7 +7,6 @@ import (
 	"basketball/sqldb/sqldbtest"
 	"basketball/stripe"
 	"basketball/stripe/stripemock"
-	"basketball/web"
 )
 
 // TestRegisterAgainstStripeMock sends real Checkout Session requests to
@@ -21,7 +20,7 @@ func TestRegisterAgainstStripeMock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := setup(t, engine, func(_ *web.Config, d *web.Deps) { d.Checkout = sc })
+		b := setup(t, engine, withPayments(sc))
 		for i, promo := range []string{"", "TEN"} {
 			res := b.register(t, i, promo)
 			if res.status != 201 {

@@ -3,11 +3,9 @@ package web
 import (
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 
 	"basketball"
-	"basketball/sqldb"
 	"basketball/stripe"
 )
 
@@ -15,7 +13,7 @@ import (
 // every body holds here too: checkout and charge events are a few KiB.
 const MaxWebhookBytes = MaxBodyBytes
 
-// stripeWebhook verifies a Stripe event and hands it to the store, which
+// stripeWebhook verifies a Stripe event and hands it to the service, which
 // records it and applies its effect in one transaction. It answers 400 only
 // for a bad signature; whatever a verified event says, it answers 200,
 // because Stripe resending it cannot change its content. A database
@@ -35,67 +33,25 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, basketball.Errorf(codeNotConfigured, "STRIPE_WEBHOOK_SECRET is not set; webhooks cannot be verified"))
 		return
 	}
-	ev, err := stripe.ParseWebhook(payload, r.Header.Get("Stripe-Signature"), s.cfg.WebhookSecret, s.store.Now)
+	ev, err := stripe.ParseWebhook(payload, r.Header.Get("Stripe-Signature"), s.cfg.WebhookSecret, s.svc.Now)
 	if errors.Is(err, stripe.ErrBadSignature) {
-		s.metrics.WebhookEvents.WithLabelValues("unverified", "bad_signature").Inc()
+		s.metrics.PaymentEvent(basketball.PathWebhook, "unverified", "bad_signature")
 		s.log(r).Warn("stripe webhook rejected", "err", err)
 		s.writeError(w, r, basketball.Errorf(basketball.EBadSignature, "the Stripe-Signature header is missing, invalid or too old"))
 		return
 	}
-	pe := paymentEvent(ev, err)
+	pe := stripe.PaymentEvent(ev, err)
 	if pe.ID == "" {
 		// Signed but without an id we cannot deduplicate: nothing to apply.
-		s.metrics.WebhookEvents.WithLabelValues("unknown", "malformed").Inc()
+		s.metrics.PaymentEvent(basketball.PathWebhook, "unknown", basketball.OutcomeMalformed)
 		s.log(r).Warn("stripe event without id", "err", err)
 		writeJSON(w, http.StatusOK, map[string]string{"outcome": "malformed"})
 		return
 	}
-	outcome, regID, err := s.store.ApplyPaymentEvent(r.Context(), pe)
+	outcome, _, err := s.svc.ApplyPaymentEvent(r.Context(), pe, basketball.PathWebhook)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.metrics.WebhookEvents.WithLabelValues(metricType(pe.Type), outcome).Inc()
-	level := slog.LevelInfo
-	if outcome == sqldb.OutcomeAlreadyPaid || outcome == sqldb.OutcomePaidLate {
-		// A second payment for one registration, or a payment after its
-		// seat was released: an operator may have to refund or re-seat.
-		level = slog.LevelWarn
-	}
-	s.log(r).Log(r.Context(), level, "stripe event", "event_id", pe.ID, "type", pe.Type, "outcome", outcome, "registration_id", regID)
 	writeJSON(w, http.StatusOK, map[string]string{"outcome": outcome})
-}
-
-// paymentEvent converts a parsed event to the domain's view of it.
-func paymentEvent(ev stripe.Event, parseErr error) basketball.PaymentEvent {
-	pe := basketball.PaymentEvent{
-		ID: ev.ID, Type: ev.Type,
-		MetadataType:    ev.Metadata["type"],
-		RegistrationRef: ev.Metadata["registration_id"],
-		SessionID:       ev.SessionID,
-		PaymentStatus:   ev.PaymentStatus,
-		PaymentIntentID: ev.PaymentIntentID,
-		AmountTotal:     ev.AmountTotal,
-	}
-	if ev.Type == stripe.EventChargeRefunded {
-		pe.PaymentIntentID = ev.ChargePaymentIntentID
-		pe.FullyRefunded = ev.ChargeRefunded || (ev.ChargeAmount > 0 && ev.ChargeAmountRefunded >= ev.ChargeAmount)
-	}
-	if parseErr != nil {
-		pe.Malformed = parseErr.Error()
-		if len(pe.Malformed) > 300 {
-			pe.Malformed = pe.Malformed[:300]
-		}
-	}
-	return pe
-}
-
-// metricType keeps the label set small: unknown types share one label.
-func metricType(t string) string {
-	switch t {
-	case stripe.EventCheckoutCompleted, stripe.EventCheckoutAsyncPaymentSucceeded, stripe.EventCheckoutAsyncPaymentFailed,
-		stripe.EventCheckoutExpired, stripe.EventChargeRefunded:
-		return t
-	}
-	return "other"
 }

@@ -101,7 +101,7 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 			return c, fmt.Sprintf("created club %s (%s)", c.Slug, c.ID), err
 		}
 	case "tryout":
-		fs = m.newFlags("tryout create", "tryout create --club S --name N --starts-at T --ends-at T --timezone TZ --location L --fee-cents N [--currency usd] [--capacity N] [--closed] [--json]")
+		fs = m.newFlags("tryout create", "tryout create --club S --name N --starts-at T --ends-at T --timezone TZ --location L --fee-cents N [--currency usd] [--capacity N] [--min-age N] [--max-age N] [--age-on DATE] [--closed] [--json]")
 		in := basketball.TryoutInput{}
 		club := fs.String("club", "", "club slug (required)")
 		fs.StringVar(&in.Name, "name", "", "tryout name (required)")
@@ -114,6 +114,10 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 		capacity := &optInt{}
 		fs.Var(capacity, "capacity", "seats (default unlimited)")
 		closed := fs.Bool("closed", false, "create it closed for registration")
+		minAge, maxAge := &optInt{}, &optInt{}
+		fs.Var(minAge, "min-age", "youngest age allowed, in whole years on --age-on (default: no limit)")
+		fs.Var(maxAge, "max-age", "oldest age allowed, in whole years on --age-on (default: no limit)")
+		ageOn := fs.String("age-on", "", "date ages are counted on, YYYY-MM-DD (default: the tryout's start date in its zone)")
 		check = func() error {
 			if *club == "" {
 				return usagef("--club is required")
@@ -124,6 +128,10 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 				return usagef("--fee-cents is required")
 			}
 			in.FeeCents, in.Capacity, in.Open = *fee, capacity.v, !*closed
+			in.MinAge, in.MaxAge = minAge.v, maxAge.v
+			if *ageOn != "" {
+				in.AgeOn = ageOn
+			}
 			f := map[string]string{}
 			var err error
 			if in.StartsAt, err = parseTime(*starts, in.TimeZone); err != nil {

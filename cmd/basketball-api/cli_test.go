@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"basketball/sqldb"
+	"basketball"
 	"basketball/sqldb/sqldbtest"
 )
 
@@ -145,7 +145,7 @@ func mustPendingRegistration(t *testing.T, dbURL, tryoutID string) string {
 	t.Helper()
 	ctx := context.Background()
 	db := mustOpen(t, dbURL)
-	reg, err := db.CreateRegistration(ctx, "tigers", sqldbtest.Request(tryoutID, 1), sqldb.CreateOptions{CardEnabled: true})
+	reg, err := db.CreateRegistration(ctx, "tigers", sqldbtest.Request(tryoutID, 1), basketball.CreateOptions{CardEnabled: true})
 	if err != nil {
 		t.Fatalf("create registration: %v", err)
 	}

@@ -49,7 +49,7 @@ func (m *Main) mailPreview(ctx context.Context, args []string) error {
 		case "new":
 			c.Account = &email.Account{Email: c.To, Password: "Sample-Pa55word-x7", LoginURL: loginURL}
 		case "existing":
-			c.ExistingAccount, c.LoginURL = true, loginURL
+			c.ExistingAccount, c.LoginURL, c.ResetURL = true, loginURL, resetURL(loginURL)
 		}
 		var err error
 		if msg, err = email.RenderConfirmation(c); err != nil {
@@ -66,9 +66,9 @@ func (m *Main) mailPreview(ctx context.Context, args []string) error {
 			return err
 		}
 		step := &jobs.PostPayment{Store: db, MailFrom: mailFrom, PublicURL: publicURL}
-		var acct *jobs.Account
+		var acct *basketball.Account
 		if *account == "new" {
-			acct = &jobs.Account{Email: reg.ParentEmail, Password: "(generated-when-sent)", LoginURL: loginURL}
+			acct = &basketball.Account{Email: reg.ParentEmail, Password: "(generated-when-sent)", LoginURL: loginURL}
 		}
 		if *account == "existing" {
 			step.Accounts = previewAccounts{url: loginURL}
@@ -112,3 +112,10 @@ type previewAccounts struct {
 }
 
 func (p previewAccounts) LoginURL() string { return p.url }
+
+func (p previewAccounts) ResetPasswordURL() string { return resetURL(p.url) }
+
+// resetURL is the sample password-reset link beside a login URL.
+func resetURL(loginURL string) string {
+	return strings.TrimSuffix(loginURL, "/account") + "/login-actions/reset-credentials?client_id=account-console"
+}

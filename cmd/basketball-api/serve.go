@@ -13,6 +13,7 @@ import (
 	"basketball/email"
 	"basketball/jobs"
 	"basketball/keycloak"
+	"basketball/registration"
 	"basketball/sqldb"
 	"basketball/stripe"
 	"basketball/web"
@@ -48,7 +49,7 @@ type serviceOptions struct {
 	// banner prints what a person needs once the server listens.
 	banner func(cfg Config, addr string)
 	// checkout replaces Stripe (the demo's local test checkout).
-	checkout web.Checkout
+	checkout registration.Payments
 	// testMode marks every page as using the local test checkout.
 	testMode bool
 	// handlers are extra routes (the test checkout's pages).
@@ -73,8 +74,9 @@ func postPaymentStep(cfg Config, db *sqldb.DB, logger *slog.Logger) (*jobs.PostP
 	return step, nil
 }
 
-// runService opens and migrates the database, wires the HTTP server and
-// the job workers, listens, and shuts down gracefully when ctx ends.
+// runService opens and migrates the database, wires the registration
+// service, the HTTP server and the job workers, listens, and shuts down
+// gracefully when ctx ends.
 func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) error {
 	logger := m.logger(cfg)
 	// Configuration errors stop the service before it listens: first the
@@ -104,39 +106,37 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		// The test checkout never stands in for a configured Stripe.
 		opts.checkout, opts.handlers, opts.testMode = nil, nil, false
 	}
-	checkout := opts.checkout
+	var payments registration.Payments
+	if opts.checkout != nil {
+		payments = opts.checkout
+	}
 	if cfg.StripeSecretKey != "" {
 		sc, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL})
 		if err != nil {
 			return fmt.Errorf("STRIPE_SECRET_KEY/STRIPE_API_URL: %w", err)
 		}
-		checkout = sc
+		payments = sc
 	}
 	metrics := web.NewMetrics()
 	step, err := postPaymentStep(cfg, db, logger)
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.NewQueue(db.RiverDriver(), step, jobs.Config{
+	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL}, registration.Deps{
+		Store: db, Payments: payments, PostPayment: step.Run, Observer: metrics, Logger: logger,
+	})
+	queue, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: step, Sweeper: svc}, jobs.Config{
 		MaxAttempts: cfg.JobMaxAttempts, Logger: logger,
-		Outcome: func(o string) { metrics.Jobs.WithLabelValues(o).Inc() },
+		Outcome: func(kind, o string) { metrics.Jobs.WithLabelValues(kind, o).Inc() },
 	})
 	if err != nil {
 		return err
 	}
-	db.SetEnqueuer(queue)
 	srv := web.NewServer(web.Config{
-		PublicURL: cfg.PublicURL, WebhookSecret: cfg.StripeWebhookSecret,
+		WebhookSecret:      cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
 		TestMode: opts.testMode, AdditionalHandlers: opts.handlers,
-	}, web.Deps{Store: db, Checkout: checkout, Logger: logger, Metrics: metrics,
-		PostPayment: func(ctx context.Context, id string) (*web.Account, error) {
-			acct, err := step.Run(ctx, id)
-			if err != nil || acct == nil {
-				return nil, err
-			}
-			return &web.Account{Email: acct.Email, Password: acct.Password}, nil
-		}})
+	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics})
 
 	// Not ctx: SIGTERM must let running jobs finish (queue.Stop below), not
 	// cancel them mid-way.
@@ -161,7 +161,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	}
 	addr := ln.Addr().String()
 	logger.Info("listening", "addr", addr, "database", db.Engine(), "public_url", cfg.PublicURL,
-		"card_payments", checkout != nil)
+		"card_payments", payments != nil)
 	if opts.banner != nil {
 		opts.banner(cfg, addr)
 	}
@@ -180,6 +180,10 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	// Free registrations whose inline step outlived their request.
+	if err := svc.Close(sctx); err != nil {
+		logger.Warn("inline post-payment steps still running at shutdown; their jobs will finish them", "err", err)
 	}
 	logger.Info("stopped")
 	return nil

@@ -1,0 +1,114 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"basketball"
+)
+
+// This file is the one place where every kind of job meets the code that
+// runs it. Adding a kind is a job type (the domain's, when the store
+// enqueues it), a line in addWorkers, and, for periodic upkeep, a line in
+// periodicJobs.
+
+// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep).
+type Handlers struct {
+	PostPayment *PostPayment
+	Sweeper     Sweeper
+}
+
+// Sweeper releases lapsed seat holds (the registration service).
+type Sweeper interface {
+	SweepHolds(ctx context.Context) (int, error)
+}
+
+// SweepHoldsArgs is the periodic job that releases lapsed seat holds.
+type SweepHoldsArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SweepHoldsArgs) Kind() string { return "sweep_holds" }
+
+func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
+	p := h.PostPayment
+	add := []error{
+		river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, a basketball.PostPaymentJob) error {
+			_, err := p.Run(ctx, a.RegistrationID)
+			return err
+		})),
+		river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, a basketball.NotifyJob) error {
+			return p.SendNotification(ctx, a.NotificationID)
+		})),
+	}
+	if h.Sweeper != nil {
+		add = append(add, river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, _ SweepHoldsArgs) error {
+			_, err := h.Sweeper.SweepHolds(ctx)
+			return err
+		})))
+	}
+	for _, err := range add {
+		if err != nil {
+			return fmt.Errorf("job workers: %w", err)
+		}
+	}
+	return nil
+}
+
+// periodicJobs are inserted by River's elected leader only, so each runs
+// once per interval however many replicas run.
+func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
+	if h.Sweeper == nil {
+		return nil
+	}
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
+			return SweepHoldsArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: cfg.SweepInterval}}
+		}, &river.PeriodicJobOpts{ID: "sweep_holds", RunOnStart: true}),
+	}
+}
+
+// worker runs one kind of job, counts its outcomes and logs failures: WARN
+// while it will be retried, ERROR when River gives up on it.
+type worker[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	cfg Config
+	run func(ctx context.Context, args T) error
+}
+
+func newWorker[T river.JobArgs](cfg Config, run func(ctx context.Context, args T) error) *worker[T] {
+	return &worker[T]{cfg: cfg, run: run}
+}
+
+func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
+	err := w.run(ctx, job.Args)
+	kind := job.Kind
+	switch {
+	case err == nil:
+		w.cfg.Outcome(kind, "succeeded")
+		return nil
+	case job.Attempt >= job.MaxAttempts:
+		w.cfg.Outcome(kind, "discarded")
+		w.cfg.Logger.Error("job failed for the last time; it is discarded", "kind", kind, "job_id", job.ID,
+			"attempt", job.Attempt, "args", string(job.EncodedArgs), "err", err)
+	default:
+		w.cfg.Outcome(kind, "retried")
+		w.cfg.Logger.Warn("job failed; it will be retried", "kind", kind, "job_id", job.ID,
+			"attempt", job.Attempt, "args", string(job.EncodedArgs), "err", err)
+	}
+	// River stores the error text: it never holds secrets, since the
+	// Keycloak and email packages redact theirs.
+	return fmt.Errorf("%s (attempt %d): %w", kind, job.Attempt, err)
+}
+
+// NextRetry runs a job whose process died (River's rescuer found it
+// running long past its timeout) again at once: the crash, not the job,
+// failed. Other failures follow the retry policy.
+func (w *worker[T]) NextRetry(job *river.Job[T]) time.Time {
+	if job.AttemptedAt != nil && time.Since(*job.AttemptedAt) >= w.cfg.RescueAfter {
+		return time.Now()
+	}
+	return time.Time{}
+}

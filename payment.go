@@ -1,0 +1,111 @@
+package basketball
+
+import "strings"
+
+// Stripe event types the service acts on.
+const (
+	EventCheckoutCompleted     = "checkout.session.completed"
+	EventAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
+	EventAsyncPaymentFailed    = "checkout.session.async_payment_failed"
+	EventCheckoutExpired       = "checkout.session.expired"
+	EventChargeRefunded        = "charge.refunded"
+)
+
+// MetadataTypeRegistration marks Checkout Sessions this service made.
+const MetadataTypeRegistration = "tryout_registration"
+
+// Paths by which a payment event reaches the service: Stripe's webhook,
+// the parent's return to the success URL, or reconciliation with Stripe's
+// events list. All three apply events through the same code.
+const (
+	PathWebhook   = "webhook"
+	PathReturn    = "return"
+	PathReconcile = "reconcile"
+)
+
+// PaymentEvent is what the service needs of a Stripe event. The web layer
+// (or reconciliation) fills it from the verified payload; the store decides
+// its effect in one transaction with the record that the event was seen.
+type PaymentEvent struct {
+	ID   string
+	Type string
+
+	// From checkout.session.* events.
+	MetadataType    string
+	RegistrationRef string // metadata.registration_id, as sent; may be junk
+	SessionID       string
+	PaymentStatus   string
+	PaymentIntentID string
+	AmountTotal     int64
+	Currency        string
+
+	// From charge.refunded.
+	FullyRefunded bool
+
+	// Malformed says why the event's data could not be read, if it could not.
+	Malformed string
+}
+
+// Outcomes of a Stripe event, recorded with it and counted in metrics.
+const (
+	OutcomeDuplicate        = "duplicate"
+	OutcomePaid             = "paid"
+	OutcomePaidLate         = "paid_late"
+	OutcomeAlreadyPaid      = "already_paid"
+	OutcomePaidAfterCancel  = "paid_after_cancel"
+	OutcomeAwaitingPayment  = "awaiting_async_payment"
+	OutcomePaymentFailed    = "payment_failed"
+	OutcomeExpired          = "expired"
+	OutcomeHoldLapsed       = "hold_lapsed"
+	OutcomeRevived          = "revived"
+	OutcomeRefunded         = "refunded"
+	OutcomeDisputeLost      = "dispute_lost"
+	OutcomeCanceled         = "canceled"
+	OutcomeMarkedPaid       = "marked_paid"
+	OutcomeIgnoredType      = "ignored_type"
+	OutcomeIgnoredMetadata  = "ignored_metadata_type"
+	OutcomeMissingMetadata  = "missing_metadata"
+	OutcomeMalformed        = "malformed"
+	OutcomeUnknownReg       = "unknown_registration"
+	OutcomeIgnoredStatus    = "ignored_status"
+	OutcomeStaleSession     = "stale_session"
+	OutcomePartialRefund    = "partial_refund"
+	OutcomeUnknownPayIntent = "unknown_payment_intent"
+)
+
+// IsSessionEvent reports whether the event is about a Checkout Session.
+func (ev PaymentEvent) IsSessionEvent() bool { return strings.HasPrefix(ev.Type, "checkout.session.") }
+
+// SessionTrigger returns the state machine trigger a checkout.session.*
+// event carries. When it carries none, skip is the outcome to record and
+// detail says why.
+func (ev PaymentEvent) SessionTrigger() (trigger, skip, detail string) {
+	switch ev.Type {
+	case EventCheckoutCompleted:
+		switch ev.PaymentStatus {
+		case "paid", "no_payment_required":
+			return TriggerPaid, "", ""
+		case "unpaid":
+			return TriggerAwaitingPayment, "", ""
+		}
+		return "", OutcomeMalformed, "payment_status=" + ev.PaymentStatus
+	case EventAsyncPaymentSucceeded:
+		return TriggerPaid, "", ""
+	case EventAsyncPaymentFailed:
+		return TriggerPaymentFailed, "", ""
+	case EventCheckoutExpired:
+		return TriggerExpired, "", ""
+	}
+	return "", OutcomeIgnoredType, ""
+}
+
+// WarnOutcome reports whether an outcome needs an operator's attention: a
+// second payment for one registration, a payment after its seat was
+// released or after staff canceled it.
+func WarnOutcome(outcome string) bool {
+	switch outcome {
+	case OutcomeAlreadyPaid, OutcomePaidLate, OutcomePaidAfterCancel, OutcomeDisputeLost:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,163 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"basketball"
+)
+
+// Notification statuses.
+const (
+	notificationPending  = "pending"
+	notificationSent     = "sent"
+	notificationCanceled = "canceled"
+)
+
+// enterPaid is what every transition into paid brings, in its
+// transaction: the confirmation's notification record and the post-payment
+// job that provisions the login and sends it (at runAt; zero: at once).
+func (db *DB) enterPaid(ctx context.Context, tx *sql.Tx, regID string, runAt time.Time) error {
+	if _, err := db.addNotification(ctx, tx, regID, basketball.NotifyConfirmation, ""); err != nil {
+		return err
+	}
+	return db.insertJob(ctx, tx, basketball.PostPaymentJob{RegistrationID: regID}, runAt)
+}
+
+// addNotification records that a registration is to get an email of kind
+// (once per dedupe key) and returns its id; an existing record is kept and
+// its id returned, with created false.
+func (db *DB) addNotification(ctx context.Context, tx *sql.Tx, regID, kind, key string) (id string, err error) {
+	err = tx.QueryRowContext(ctx, `INSERT INTO notifications (id, registration_id, kind, dedupe_key, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (registration_id, kind, dedupe_key) DO NOTHING RETURNING id`,
+		basketball.NewID("ntf"), regID, kind, key, notificationPending, db.ts(db.Now())).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT id FROM notifications WHERE registration_id = $1 AND kind = $2 AND dedupe_key = $3`,
+			regID, kind, key).Scan(&id)
+	}
+	if err != nil {
+		return "", fmt.Errorf("record %s notification: %w", kind, err)
+	}
+	return id, nil
+}
+
+// Notify records that a registration is to get an email of kind (once per
+// dedupe key) and stores the job that sends it, in one transaction. Asking
+// again for the same key changes nothing.
+func (db *DB) Notify(ctx context.Context, regID, kind, key string) (string, error) {
+	var id string
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := db.registration(ctx, tx, regID, false); err != nil {
+			return err
+		}
+		var err error
+		if id, err = db.addNotification(ctx, tx, regID, kind, key); err != nil {
+			return err
+		}
+		return db.insertJob(ctx, tx, basketball.NotifyJob{NotificationID: id}, time.Time{})
+	})
+	return id, err
+}
+
+const notificationCols = `id, registration_id, kind, dedupe_key, status, attempts, created_at, sent_at`
+
+func scanNotification(s scanner) (basketball.Notification, error) {
+	var n basketball.Notification
+	var created, sent timeCol
+	if err := s.Scan(&n.ID, &n.RegistrationID, &n.Kind, &n.DedupeKey, &n.Status, &n.Attempts, &created, &sent); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return n, basketball.Errorf(basketball.ENotFound, "no such notification")
+		}
+		return n, fmt.Errorf("scan notification: %w", err)
+	}
+	n.CreatedAt, n.SentAt = created.T, sent.Ptr()
+	return n, nil
+}
+
+// Notification returns one notification record, or ENotFound.
+func (db *DB) Notification(ctx context.Context, id string) (basketball.Notification, error) {
+	return scanNotification(db.sql.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE id = $1`, id))
+}
+
+// NotificationFor returns a registration's notification of kind and key,
+// or ENotFound.
+func (db *DB) NotificationFor(ctx context.Context, regID, kind, key string) (basketball.Notification, error) {
+	return scanNotification(db.sql.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications
+		WHERE registration_id = $1 AND kind = $2 AND dedupe_key = $3`, regID, kind, key))
+}
+
+// Notifications lists a registration's notification records, oldest first.
+func (db *DB) Notifications(ctx context.Context, regID string) ([]basketball.Notification, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications
+		WHERE registration_id = $1 ORDER BY created_at, id`, regID)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []basketball.Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// ClaimNotification takes the lease of a pending notification for d and
+// counts an attempt; it reports false when the notification was sent (or
+// canceled) already or another run holds the lease. The lease lapses by
+// itself, so a run whose process died never blocks the email for longer
+// than d. The returned record carries this attempt's number.
+func (db *DB) ClaimNotification(ctx context.Context, id string, d time.Duration) (basketball.Notification, bool, error) {
+	now := db.Now()
+	n, err := scanNotification(db.sql.QueryRowContext(ctx, `UPDATE notifications SET lease_until = $1, attempts = attempts + 1
+		WHERE id = $2 AND status = $3 AND (lease_until IS NULL OR lease_until < $4)
+		RETURNING `+notificationCols, db.ts(now.Add(d)), id, notificationPending, db.ts(now)))
+	if basketball.ErrorCode(err) == basketball.ENotFound {
+		return n, false, nil
+	}
+	return n, err == nil, err
+}
+
+// ReleaseNotification gives the lease back after a failed attempt.
+func (db *DB) ReleaseNotification(ctx context.Context, id string) error {
+	if _, err := db.sql.ExecContext(ctx, `UPDATE notifications SET lease_until = NULL WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("release notification lease: %w", err)
+	}
+	return nil
+}
+
+// MarkNotificationSent records that the email went out; for a
+// registration's first confirmation it also stamps confirmation_sent_at.
+func (db *DB) MarkNotificationSent(ctx context.Context, id string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		now := db.ts(db.Now())
+		var regID, kind, key string
+		err := tx.QueryRowContext(ctx, `UPDATE notifications SET status = $1, sent_at = $2, lease_until = NULL
+			WHERE id = $3 RETURNING registration_id, kind, dedupe_key`, notificationSent, now, id).Scan(&regID, &kind, &key)
+		if err != nil {
+			return fmt.Errorf("mark notification sent: %w", err)
+		}
+		if kind == basketball.NotifyConfirmation && key == "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET confirmation_sent_at = $1 WHERE id = $2`, now, regID); err != nil {
+				return fmt.Errorf("mark confirmation sent: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// CancelNotification gives up on a pending notification (its registration
+// no longer needs it, e.g. a reminder for a canceled registration).
+func (db *DB) CancelNotification(ctx context.Context, id string) error {
+	if _, err := db.sql.ExecContext(ctx, `UPDATE notifications SET status = $1, lease_until = NULL WHERE id = $2 AND status = $3`,
+		notificationCanceled, id, notificationPending); err != nil {
+		return fmt.Errorf("cancel notification: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,30 @@
+package stripe
+
+import "basketball"
+
+// PaymentEvent converts a parsed event to the domain's view of it; parseErr
+// is ParseWebhook's ErrMalformed error, if any. The webhook and
+// reconciliation both read events through here, so both apply the same.
+func PaymentEvent(ev Event, parseErr error) basketball.PaymentEvent {
+	pe := basketball.PaymentEvent{
+		ID: ev.ID, Type: ev.Type,
+		MetadataType:    ev.Metadata[MetaType],
+		RegistrationRef: ev.Metadata[MetaRegistrationID],
+		SessionID:       ev.SessionID,
+		PaymentStatus:   ev.PaymentStatus,
+		PaymentIntentID: ev.PaymentIntentID,
+		AmountTotal:     ev.AmountTotal,
+		Currency:        ev.Currency,
+	}
+	if ev.Type == EventChargeRefunded {
+		pe.PaymentIntentID = ev.ChargePaymentIntentID
+		pe.FullyRefunded = ev.ChargeRefunded || (ev.ChargeAmount > 0 && ev.ChargeAmountRefunded >= ev.ChargeAmount)
+	}
+	if parseErr != nil {
+		pe.Malformed = parseErr.Error()
+		if len(pe.Malformed) > 300 {
+			pe.Malformed = pe.Malformed[:300]
+		}
+	}
+	return pe
+}
