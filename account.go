@@ -30,3 +30,12 @@ func (a Account) LogValue() slog.Value {
 func (a Account) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct{ Email, Password, LoginURL string }{a.Email, "[REDACTED]", a.LoginURL})
 }
+
+// PostPaymentResult says what a run of the post-payment step did: Account
+// is the login it created or re-issued (with its temporary password), nil
+// when the parent already had one, provisioning is off, or the work was
+// done before; Sent says this run sent the confirmation.
+type PostPaymentResult struct {
+	Account *Account
+	Sent    bool
+}

@@ -75,25 +75,23 @@ type PostPayment struct {
 	NewPassword func() (string, error)
 }
 
-// Run performs the step for a registration. It returns the login when this
-// run made one and delivered its email, nil when there was nothing to give
-// (the parent already had a login, provisioning is off, or the work was
-// done before). Any error means the job must retry.
-func (p *PostPayment) Run(ctx context.Context, regID string) (*basketball.Account, error) {
+// Run performs the step for a registration and says what it did: the
+// login it made, if any, and whether it sent the confirmation (nothing is
+// left to do for a registration not paid or already confirmed). Any error
+// means the job must retry.
+func (p *PostPayment) Run(ctx context.Context, regID string) (basketball.PostPaymentResult, error) {
+	var none basketball.PostPaymentResult
 	reg, err := p.Store.Registration(ctx, regID)
-	if err != nil {
-		return nil, err
-	}
-	if reg.Status != basketball.StatusPaid || reg.ConfirmationSentAt != nil {
-		return nil, nil
+	if err != nil || reg.Status != basketball.StatusPaid || reg.ConfirmationSentAt != nil {
+		return none, err
 	}
 	n, err := p.Store.NotificationFor(ctx, regID, basketball.NotifyConfirmation, "")
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	n, ok, err := p.claim(ctx, n)
 	if err != nil || !ok {
-		return nil, err
+		return none, err
 	}
 	sent := false
 	defer func() {
@@ -105,27 +103,27 @@ func (p *PostPayment) Run(ctx context.Context, regID string) (*basketball.Accoun
 	}()
 	// Re-read under the lease: a run that finished meanwhile sent the email.
 	if reg, err = p.Store.Registration(ctx, regID); err != nil {
-		return nil, err
+		return none, err
 	}
 	acct, existing, err := p.ensureAccount(ctx, reg)
 	if err != nil {
-		return nil, fmt.Errorf("account: %w", err)
+		return none, fmt.Errorf("account: %w", err)
 	}
 	msg, err := p.Confirmation(ctx, reg, acct, existing)
 	if err != nil {
-		return nil, fmt.Errorf("confirmation email: %w", err)
+		return none, fmt.Errorf("confirmation email: %w", err)
 	}
 	msg.ID = messageID(n, msg.From)
 	if err := p.Mailer.Send(ctx, msg); err != nil {
-		return nil, fmt.Errorf("confirmation email: %w", err)
+		return none, fmt.Errorf("confirmation email: %w", err)
 	}
 	if err := p.Store.MarkNotificationSent(ctx, n.ID); err != nil {
-		return nil, err
+		return none, err
 	}
 	sent = true
 	p.logger().Info("confirmation sent", "registration_id", regID, "new_account", acct != nil, "existing_account", existing,
 		"attempt", n.Attempts)
-	return acct, nil
+	return basketball.PostPaymentResult{Account: acct, Sent: true}, nil
 }
 
 // claim takes the notification's lease; ok is false (with a nil error)

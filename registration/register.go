@@ -44,8 +44,8 @@ func (s *Service) inlinePostPayment(ctx context.Context, id string) *basketball.
 		return nil
 	}
 	type result struct {
-		acct *basketball.Account
-		err  error
+		basketball.PostPaymentResult
+		err error
 	}
 	done := make(chan result, 1)
 	// The step runs on with its own timeouts if it outlasts the bound;
@@ -53,8 +53,8 @@ func (s *Service) inlinePostPayment(ctx context.Context, id string) *basketball.
 	s.inline.Add(1)
 	go func() {
 		defer s.inline.Done()
-		acct, err := s.postPayment(context.WithoutCancel(ctx), id)
-		done <- result{acct, err}
+		res, err := s.postPayment(context.WithoutCancel(ctx), id)
+		done <- result{res, err}
 	}()
 	timer := time.NewTimer(s.cfg.InlinePostPayment)
 	defer timer.Stop()
@@ -64,7 +64,7 @@ func (s *Service) inlinePostPayment(ctx context.Context, id string) *basketball.
 			s.logger.Warn("inline post-payment step failed; the job will retry", "registration_id", id, "err", res.err)
 			return nil
 		}
-		return res.acct
+		return res.Account
 	case <-timer.C:
 		s.logger.Warn("inline post-payment step is slow; the job will finish it", "registration_id", id)
 		return nil

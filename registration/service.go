@@ -44,8 +44,8 @@ type Payments interface {
 }
 
 // PostPaymentFunc runs the post-payment step for a free registration within
-// the request; it returns the new login, or nil when none was made here.
-type PostPaymentFunc func(ctx context.Context, registrationID string) (*basketball.Account, error)
+// the request and says what it did.
+type PostPaymentFunc func(ctx context.Context, registrationID string) (basketball.PostPaymentResult, error)
 
 // Observer is told what the flows did, for metrics. Every method must be
 // cheap and safe for concurrent use.

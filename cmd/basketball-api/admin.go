@@ -141,8 +141,9 @@ func (m *Main) create(ctx context.Context, kind string, args []string) error {
 				f["ends_at"] = err.Error()
 			}
 			in.Normalize()
-			if err := in.Validate(); err != nil {
-				for k, v := range err.(*basketball.Error).Fields {
+			var e *basketball.Error
+			if err := in.Validate(); errors.As(err, &e) {
+				for k, v := range e.Fields {
 					if _, ok := f[k]; !ok {
 						f[k] = v
 					}
