@@ -19,6 +19,7 @@ const (
 	ETryoutFull             = "tryout_full"
 	EAlreadyRegistered      = "already_registered"
 	ENotPayable             = "registration_not_payable"
+	EInvalidState           = "invalid_state"
 	EPaymentUnavailable     = "payment_provider_unavailable"
 	EPaymentsNotConfigured  = "payments_not_configured"
 	EBodyTooLarge           = "body_too_large"

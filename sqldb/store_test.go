@@ -22,8 +22,15 @@ type testBundle struct {
 
 func setup(t *testing.T, engine string) testBundle {
 	t.Helper()
+	return setupWith(t, engine, sqldb.Options{})
+}
+
+// setupWith opens a store with opts, on a clock reading t0.
+func setupWith(t *testing.T, engine string, opts sqldb.Options) testBundle {
+	t.Helper()
 	clock := sqldbtest.NewClock(t0)
-	return testBundle{db: sqldbtest.Open(t, engine, clock.Now), clock: clock, ctx: context.Background()}
+	opts.Now = clock.Now
+	return testBundle{db: sqldbtest.OpenWith(t, engine, opts), clock: clock, ctx: context.Background()}
 }
 
 func wantCode(t *testing.T, err error, code string) {

@@ -22,6 +22,7 @@ var statusOf = map[string]int{
 	basketball.ETryoutFull:             http.StatusConflict,
 	basketball.EAlreadyRegistered:      http.StatusConflict,
 	basketball.ENotPayable:             http.StatusConflict,
+	basketball.EInvalidState:           http.StatusConflict,
 	basketball.EPaymentUnavailable:     http.StatusBadGateway,
 	basketball.EPaymentsNotConfigured:  http.StatusServiceUnavailable,
 	basketball.EBodyTooLarge:           http.StatusRequestEntityTooLarge,

@@ -74,8 +74,15 @@ func URL(t testing.TB, engine string) string {
 // now means the real clock.
 func Open(t testing.TB, engine string, now func() time.Time) *sqldb.DB {
 	t.Helper()
+	return OpenWith(t, engine, sqldb.Options{Now: now})
+}
+
+// OpenWith returns a migrated store on a new database of the engine,
+// opened with opts.
+func OpenWith(t testing.TB, engine string, opts sqldb.Options) *sqldb.DB {
+	t.Helper()
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, URL(t, engine), sqldb.Options{Now: now})
+	db, err := sqldb.Open(ctx, URL(t, engine), opts)
 	if err != nil {
 		t.Fatalf("open %s: %v", engine, err)
 	}
