@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"basketball/email/emailtest"
 	"basketball/sqldb"
 )
 
@@ -124,19 +125,10 @@ func (b *testBundle) dumpTables(t *testing.T) string {
 	return sb.String()
 }
 
-var (
-	textPasswordRE = regexp.MustCompile(`(?m)^\s*Password:\s*(\S+)\s*$`)
-	htmlPasswordRE = regexp.MustCompile(`<code[^>]*>([^<]*)</code>`)
-)
+var htmlPasswordRE = regexp.MustCompile(`<code[^>]*>([^<]*)</code>`)
 
 // passwordInText returns the password an email's text part carries.
-func passwordInText(text string) (string, bool) {
-	m := textPasswordRE.FindStringSubmatch(text)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
-}
+func passwordInText(text string) (string, bool) { return emailtest.PasswordInText(text) }
 
 // passwordInHTML returns the password an email's HTML part carries.
 func passwordInHTML(h string) (string, bool) {

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -158,4 +159,16 @@ func decodeBody(transferEncoding string, body io.Reader) (string, error) {
 		return "", err
 	}
 	return strings.ReplaceAll(string(b), "\r\n", "\n"), nil
+}
+
+var textPasswordRE = regexp.MustCompile(`(?m)^\s*Password:\s*(\S+)\s*$`)
+
+// PasswordInText returns the temporary password a confirmation's text
+// part carries ("Password: …"), if it carries one.
+func PasswordInText(text string) (string, bool) {
+	m := textPasswordRE.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }

@@ -37,6 +37,10 @@ type Server struct {
 	down     bool
 	authUser string
 	authPass string
+	// stall, when not nil, holds every MAIL command until it is closed;
+	// held counts the commands held so far.
+	stall chan struct{}
+	held  int
 }
 
 // Option changes how NewServer sets up the server.
@@ -172,6 +176,61 @@ func (s *Server) SetDown(down bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.down = down
+}
+
+// Stall makes the server hold every MAIL command without answering, as a
+// mail server that hangs, until Release; the sender is then told 451. A
+// process killed while its email is held never delivered it.
+func (s *Server) Stall() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stall == nil {
+		s.stall = make(chan struct{})
+	}
+}
+
+// Release ends a Stall.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stall != nil {
+		close(s.stall)
+		s.stall = nil
+	}
+}
+
+// WaitHeld blocks until at least n MAIL commands have been held by Stall.
+func (s *Server) WaitHeld(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		held, changed := s.held, s.changed
+		s.mu.Unlock()
+		if held >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("emailtest: %d MAIL commands held, want %d: %w", held, n, ctx.Err())
+		case <-changed:
+		}
+	}
+}
+
+// hold waits out a Stall, reporting whether the command was held.
+func (s *Server) hold() bool {
+	s.mu.Lock()
+	stall := s.stall
+	if stall != nil {
+		s.held++
+		close(s.changed)
+		s.changed = make(chan struct{})
+	}
+	s.mu.Unlock()
+	if stall == nil {
+		return false
+	}
+	<-stall
+	return true
 }
 
 // RequireAuth makes the server advertise AUTH PLAIN and refuse MAIL until a

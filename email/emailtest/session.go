@@ -69,7 +69,7 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if _, _, required := ss.s.credentials(); required && ss.user == "" {
 		return errAuthRequired
 	}
-	if ss.s.isDown() {
+	if ss.s.hold() || ss.s.isDown() {
 		return errDown
 	}
 	ss.from = from
