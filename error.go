@@ -28,6 +28,9 @@ const (
 	EInternal               = "internal"
 	EBadSignature           = "bad_signature"
 	EUnsupportedContentType = "unsupported_media_type"
+	EUnauthenticated        = "unauthenticated" // no valid staff session or bearer token
+	EForbidden              = "forbidden"       // signed in, but not staff of that club
+	EUnavailable            = "unavailable"     // a service we depend on (the OIDC issuer) is down
 )
 
 // Error is the one error type of the domain. Code is machine readable,

@@ -31,6 +31,9 @@ var statusOf = map[string]int{
 	basketball.EBadSignature:           http.StatusBadRequest,
 	basketball.EUnsupportedContentType: http.StatusUnsupportedMediaType,
 	basketball.EInternal:               http.StatusInternalServerError,
+	basketball.EUnauthenticated:        http.StatusUnauthorized,
+	basketball.EForbidden:              http.StatusForbidden,
+	basketball.EUnavailable:            http.StatusServiceUnavailable,
 	codeBadJSON:                        http.StatusBadRequest,
 	codeNotConfigured:                  http.StatusServiceUnavailable,
 }

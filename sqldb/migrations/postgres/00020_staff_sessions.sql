@@ -1,0 +1,13 @@
+-- +goose Up
+-- Staff sign-in sessions (github.com/alexedwards/scs). The staff package
+-- stores the SHA-256 of the cookie as token, never the cookie itself.
+-- Mirrors ../sqlite/00020_staff_sessions.sql.
+CREATE TABLE staff_sessions (
+    token  TEXT PRIMARY KEY,
+    data   BYTEA NOT NULL,
+    expiry TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX staff_sessions_expiry ON staff_sessions (expiry);
+
+-- +goose Down
+DROP TABLE staff_sessions;
