@@ -27,6 +27,9 @@ const (
 	EInternal               = "internal"
 	EBadSignature           = "bad_signature"
 	EUnsupportedContentType = "unsupported_media_type"
+	// EUnavailable: the service cannot take writes now (its SQLite file
+	// was deleted, replaced or made read-only); retry later.
+	EUnavailable = "unavailable"
 )
 
 // Error is the one error type of the domain. Code is machine readable,

@@ -93,5 +93,9 @@ func (in TryoutInput) Validate() error {
 	if in.Capacity != nil && (*in.Capacity < 1 || *in.Capacity > 100000) {
 		f["capacity"] = "must be between 1 and 100000"
 	}
+	checkText(f, "name", in.Name)
+	checkText(f, "location", in.Location)
+	checkText(f, "timezone", in.TimeZone)
+	checkText(f, "currency", in.Currency)
 	return fieldErrors(f)
 }

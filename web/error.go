@@ -30,6 +30,7 @@ var statusOf = map[string]int{
 	basketball.EBadSignature:           http.StatusBadRequest,
 	basketball.EUnsupportedContentType: http.StatusUnsupportedMediaType,
 	basketball.EInternal:               http.StatusInternalServerError,
+	basketball.EUnavailable:            http.StatusServiceUnavailable,
 	codeBadJSON:                        http.StatusBadRequest,
 	codeNotConfigured:                  http.StatusServiceUnavailable,
 }
