@@ -11,7 +11,7 @@ import (
 // a crashed run never blocks the job for longer than d.
 func (db *DB) ClaimPostPayment(ctx context.Context, id string, d time.Duration) (bool, error) {
 	now := db.Now()
-	res, err := db.sql.ExecContext(ctx, `UPDATE registrations SET post_payment_lease_until = $1
+	res, err := db.exec(ctx, `UPDATE registrations SET post_payment_lease_until = $1
 		WHERE id = $2 AND (post_payment_lease_until IS NULL OR post_payment_lease_until < $3)`,
 		db.ts(now.Add(d)), id, db.ts(now))
 	if err != nil {
@@ -23,7 +23,7 @@ func (db *DB) ClaimPostPayment(ctx context.Context, id string, d time.Duration) 
 
 // ReleasePostPayment gives the lease back.
 func (db *DB) ReleasePostPayment(ctx context.Context, id string) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET post_payment_lease_until = NULL WHERE id = $1`, id)
+	_, err := db.exec(ctx, `UPDATE registrations SET post_payment_lease_until = NULL WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("release post-payment lease: %w", err)
 	}
@@ -33,7 +33,7 @@ func (db *DB) ReleasePostPayment(ctx context.Context, id string) error {
 // MarkAccountCreated records that this registration's job made the
 // parent's login, so a retry knows the email must carry a password.
 func (db *DB) MarkAccountCreated(ctx context.Context, id string) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET account_created_at = $1 WHERE id = $2 AND account_created_at IS NULL`,
+	_, err := db.exec(ctx, `UPDATE registrations SET account_created_at = $1 WHERE id = $2 AND account_created_at IS NULL`,
 		db.ts(db.Now()), id)
 	if err != nil {
 		return fmt.Errorf("mark account created: %w", err)
@@ -43,7 +43,7 @@ func (db *DB) MarkAccountCreated(ctx context.Context, id string) error {
 
 // MarkConfirmationSent records that the confirmation email went out.
 func (db *DB) MarkConfirmationSent(ctx context.Context, id string) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET confirmation_sent_at = $1 WHERE id = $2`, db.ts(db.Now()), id)
+	_, err := db.exec(ctx, `UPDATE registrations SET confirmation_sent_at = $1 WHERE id = $2`, db.ts(db.Now()), id)
 	if err != nil {
 		return fmt.Errorf("mark confirmation sent: %w", err)
 	}

@@ -44,7 +44,7 @@ func (db *DB) CreateTryout(ctx context.Context, clubSlug string, in basketball.T
 
 // SetTryoutOpen opens or closes a tryout for registration.
 func (db *DB) SetTryoutOpen(ctx context.Context, tryoutID string, open bool) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE tryouts SET open = $1 WHERE id = $2`, open, tryoutID)
+	res, err := db.exec(ctx, `UPDATE tryouts SET open = $1 WHERE id = $2`, open, tryoutID)
 	if err != nil {
 		return fmt.Errorf("update tryout: %w", err)
 	}
