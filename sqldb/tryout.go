@@ -49,7 +49,7 @@ func (db *DB) SetTryoutOpen(ctx context.Context, tryoutID string, open bool) err
 		return fmt.Errorf("update tryout: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q", tryoutID)
+		return basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q", basketball.Echo(tryoutID))
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func (db *DB) tryout(ctx context.Context, q querier, clubSlug, tryoutID string, 
 		var id string
 		err := q.QueryRowContext(ctx, `SELECT id FROM tryouts WHERE id = $1 AND club_id = $2`+db.forUpdate(), tryoutID, club.ID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return basketball.Tryout{}, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", tryoutID, clubSlug)
+			return basketball.Tryout{}, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", basketball.Echo(tryoutID), basketball.Echo(clubSlug))
 		}
 		if err != nil {
 			return basketball.Tryout{}, fmt.Errorf("lock tryout: %w", err)
@@ -118,7 +118,7 @@ func (db *DB) tryout(ctx context.Context, q querier, clubSlug, tryoutID string, 
 		db.ts(db.Now()), tryoutID, club.ID)
 	t, err := scanTryout(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", tryoutID, clubSlug)
+		return t, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", basketball.Echo(tryoutID), basketball.Echo(clubSlug))
 	}
 	return t, err
 }

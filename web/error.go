@@ -69,10 +69,17 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := asError(err); ok {
 		d.Fields, d.RegistrationID = e.Fields, e.RegistrationID
 	}
-	if status >= 500 {
+	if loggedAsFailure(err, status) {
 		s.log(r).Error("request failed", "code", code, "err", err)
 	}
 	writeJSON(w, status, errorBody{Error: d})
+}
+
+// loggedAsFailure reports whether an error answer deserves an ERROR line
+// of its own: server failures do, except unavailable, whose cause the
+// store logged once (the request line still shows each 503).
+func loggedAsFailure(err error, status int) bool {
+	return status >= 500 && basketball.ErrorCode(err) != basketball.EUnavailable
 }
 
 func asError(err error) (*basketball.Error, bool) {

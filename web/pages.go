@@ -75,7 +75,7 @@ func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status in
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := HTTPStatus(err)
-	if status >= 500 {
+	if loggedAsFailure(err, status) {
 		s.log(r).Error("page failed", "err", err)
 	}
 	title := http.StatusText(status)

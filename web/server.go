@@ -20,7 +20,9 @@ import (
 
 // Store is what the handlers need of the database.
 type Store interface {
-	Ping(ctx context.Context) error
+	// Ready reports whether the store answers and can take writes; its
+	// error is EUnavailable when it refuses them.
+	Ready(ctx context.Context) error
 	Now() time.Time
 	ClubBySlug(ctx context.Context, slug string) (basketball.Club, error)
 	ListTryouts(ctx context.Context, clubSlug string, upcomingOpen bool) ([]basketball.Tryout, error)
@@ -60,6 +62,9 @@ type Config struct {
 	InlinePostPayment  time.Duration // bound on the promo path's inline step; default 5s
 	PromoJobDelay      time.Duration // when the job re-checks a free registration; default 1m
 	TestMode           bool          // the offline test checkout is active: pages say so
+	// NoMetrics turns /metrics off here (404): METRICS_ADDR serves
+	// MetricsHandler on an address of its own instead.
+	NoMetrics          bool
 	AdditionalHandlers map[string]http.Handler
 }
 
@@ -134,7 +139,10 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
+	if !s.cfg.NoMetrics {
+		mux.Handle("GET /metrics", MetricsHandler(s.metrics))
+		mux.HandleFunc("/metrics", s.methodNotAllowed)
+	}
 
 	mux.HandleFunc("GET /api/v1/clubs/{club}/tryouts", s.listTryouts)
 	mux.HandleFunc("POST /api/v1/clubs/{club}/registrations", s.limited(api(s.createRegistration)))
@@ -142,9 +150,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/registrations/{id}", s.getRegistration)
 	mux.HandleFunc("POST /webhooks/stripe", limitBody(MaxWebhookBytes, s.stripeWebhook))
 
-	// Pages. Form posts are guarded against cross-site submission.
+	// Pages. Form posts are guarded against cross-site submission. Pages
+	// answer every error as a page, the API as JSON.
 	cop := http.NewCrossOriginProtection()
-	guard := func(h http.HandlerFunc) http.Handler { return cop.Handler(s.limited(limitBody(MaxBodyBytes, h))) }
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderMessage(w, r, http.StatusForbidden, "Form refused",
+			"This form was sent from another site, so it was not accepted. Open the form on this site and send it again.")
+	}))
+	guard := func(h http.HandlerFunc) http.Handler {
+		return cop.Handler(s.limitedPage(s.limitPageBody(MaxBodyBytes, h)))
+	}
 	mux.HandleFunc("GET /clubs/{club}/register", s.registerPage)
 	mux.Handle("POST /clubs/{club}/register", guard(s.registerSubmit))
 	mux.HandleFunc("GET /registrations/{id}", s.registrationPage)
@@ -152,11 +167,14 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /registrations/{id}/pay", guard(s.payAgain))
 	mux.HandleFunc("GET /static/style.css", s.styleCSS)
 	mux.HandleFunc("GET /{$}", s.homePage)
-	// Known paths asked with another method answer 405 in the JSON shape
-	// (the method-specific patterns above are more specific and win).
-	for _, p := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/clubs/{club}/tryouts", "/api/v1/clubs/{club}/registrations",
+	// Known paths asked with another method answer 405, as JSON or as a
+	// page (the method-specific patterns above are more specific and win).
+	for _, p := range []string{"/healthz", "/readyz", "/api/v1/clubs/{club}/tryouts", "/api/v1/clubs/{club}/registrations",
 		"/api/v1/registrations/{id}/checkout", "/api/v1/registrations/{id}", "/webhooks/stripe"} {
 		mux.HandleFunc(p, s.methodNotAllowed)
+	}
+	for _, p := range []string{"/clubs/{club}/register", "/registrations/{id}", "/registrations/{id}/canceled", "/registrations/{id}/pay"} {
+		mux.HandleFunc(p, s.pageMethodNotAllowed)
 	}
 	for pattern, h := range s.cfg.AdditionalHandlers {
 		mux.Handle(pattern, h)
@@ -165,21 +183,44 @@ func (s *Server) routes() http.Handler {
 	return s.observe(mux)
 }
 
+// MetricsHandler serves the Prometheus metrics.
+func MetricsHandler(m *Metrics) http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// readyz answers 200 only when the database answers and takes writes: a
+// replica whose SQLite file was deleted or made read-only must leave the
+// load balancer.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	err := s.store.Ready(ctx)
+	switch e, _ := asError(err); {
+	case err == nil:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	case e != nil && e.Code == basketball.EUnavailable:
+		// The store logged why at ERROR, once; probes would repeat it.
+		msg := "the database cannot take writes"
+		if e.Err != nil {
+			msg += ": " + e.Err.Error()
+		}
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: basketball.EUnavailable, Message: msg}})
+	default:
 		s.log(r).Warn("database not reachable", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: codeNotReady, Message: "the database is not reachable"}})
-		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// methodNotAllowed and notFound echo at most basketball.MaxEcho
+// characters of the method and path back.
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, basketball.Errorf(basketball.EMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
+	s.writeError(w, r, basketball.Errorf(basketball.EMethodNotAllowed, "%s is not allowed on %s", basketball.Echo(r.Method), basketball.Echo(r.URL.Path)))
+}
+
+func (s *Server) pageMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.renderMessage(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This page cannot be opened that way.")
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, basketball.Errorf(basketball.ENotFound, "no route for %s %s", r.Method, r.URL.Path))
+	s.writeError(w, r, basketball.Errorf(basketball.ENotFound, "no route for %s %s", basketball.Echo(r.Method), basketball.Echo(r.URL.Path)))
 }
