@@ -79,7 +79,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	logger := m.logger(cfg)
 	// Configuration errors stop the service before it listens: first the
 	// database, then the address, then everything else.
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL, sqldb.Options{})
+	db, err := openServiceDB(ctx, cfg.DatabaseURL, logger)
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
@@ -113,6 +113,11 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		checkout = sc
 	}
 	metrics := web.NewMetrics()
+	stopMetrics, err := serveMetrics(cfg, metrics, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	step, err := postPaymentStep(cfg, db, logger)
 	if err != nil {
 		return err
@@ -128,7 +133,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	srv := web.NewServer(web.Config{
 		PublicURL: cfg.PublicURL, WebhookSecret: cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
-		TestMode: opts.testMode, AdditionalHandlers: opts.handlers,
+		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, NoMetrics: cfg.MetricsAddr != "",
 	}, web.Deps{Store: db, Checkout: checkout, Logger: logger, Metrics: metrics,
 		PostPayment: func(ctx context.Context, id string) (*web.Account, error) {
 			acct, err := step.Run(ctx, id)
