@@ -45,6 +45,9 @@ func (in ClubInput) Validate() error {
 	if in.EmailFrom != "" && !ValidEmail(in.EmailFrom) {
 		f["email_from"] = "must be an email address"
 	}
+	checkText(f, "slug", in.Slug)
+	checkText(f, "name", in.Name)
+	checkText(f, "email_from", in.EmailFrom)
 	return fieldErrors(f)
 }
 

@@ -30,7 +30,10 @@ const (
 	EUnsupportedContentType = "unsupported_media_type"
 	EUnauthenticated        = "unauthenticated" // no valid staff session or bearer token
 	EForbidden              = "forbidden"       // signed in, but not staff of that club
-	EUnavailable            = "unavailable"     // a service we depend on (the OIDC issuer) is down
+	// EUnavailable: something we depend on cannot serve now (the SQLite
+	// file was deleted, replaced or made read-only; the OIDC issuer is
+	// down); retry later.
+	EUnavailable = "unavailable"
 )
 
 // Error is the one error type of the domain. Code is machine readable,

@@ -77,5 +77,6 @@ func (in PromoInput) Validate() error {
 	if in.MaxUses != nil && *in.MaxUses < 1 {
 		f["max_uses"] = "must be at least 1"
 	}
+	checkText(f, "code", in.Code)
 	return fieldErrors(f)
 }

@@ -61,6 +61,15 @@ func (r RegistrationRequest) Validate() error {
 	if len(r.PromoCode) > 40 {
 		f["promo_code"] = "is too long"
 	}
+	for field, v := range map[string]string{
+		"tryout_id": r.TryoutID, "promo_code": r.PromoCode,
+		"parent.first_name": r.Parent.FirstName, "parent.last_name": r.Parent.LastName,
+		"parent.email": r.Parent.Email, "parent.phone": r.Parent.Phone,
+		"player.first_name": r.Player.FirstName, "player.last_name": r.Player.LastName,
+		"player.birth_date": r.Player.BirthDate, "player.position": r.Player.Position,
+	} {
+		checkText(f, field, v)
+	}
 	return fieldErrors(f)
 }
 

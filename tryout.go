@@ -105,6 +105,10 @@ func (in TryoutInput) Validate() error {
 		f["capacity"] = "must be between 1 and 100000"
 	}
 	in.Eligibility.validate(f)
+	checkText(f, "name", in.Name)
+	checkText(f, "location", in.Location)
+	checkText(f, "timezone", in.TimeZone)
+	checkText(f, "currency", in.Currency)
 	return fieldErrors(f)
 }
 

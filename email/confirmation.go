@@ -177,12 +177,17 @@ func (c Confirmation) validate() error {
 	return nil
 }
 
-// oneLine turns control characters into spaces: a header value with a line
-// break in it could otherwise smuggle in headers of its own.
+// oneLine turns control characters and line separators into spaces: a
+// header value with a line break in it could otherwise smuggle in headers
+// of its own. Invisible formatting characters (a U+202E that reverses the
+// rest of the subject in the parent's inbox) are dropped.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029':
 			return ' '
+		case basketball.UnsafeRune(r):
+			return -1
 		}
 		return r
 	}, s)

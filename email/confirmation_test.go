@@ -92,6 +92,7 @@ func TestRenderConfirmationAccountBlock(t *testing.T) {
 			c.Account = nil
 			c.ExistingAccount = true
 			c.LoginURL = "https://id.hoops.example/login"
+			c.ResetURL = "https://id.hoops.example/reset-credentials"
 		}, wantExist: true},
 		{name: "no account (Keycloak off)", edit: func(c *Confirmation) { c.Account = nil }},
 	}
@@ -117,6 +118,11 @@ func TestRenderConfirmationAccountBlock(t *testing.T) {
 				hasLogin := strings.Contains(body, "https://id.hoops.example/login")
 				if hasLogin != (tt.wantAccount || tt.wantExist) {
 					t.Errorf("%s part: contains login URL = %t", part, hasLogin)
+				}
+				// An existing account's email links to the password reset:
+				// the parent may never have chosen a password (SPEC).
+				if hasReset := strings.Contains(body, "https://id.hoops.example/reset-credentials"); hasReset != tt.wantExist {
+					t.Errorf("%s part: contains the password reset link = %t, want %t", part, hasReset, tt.wantExist)
 				}
 			}
 			if tt.wantAccount && !strings.Contains(m.Text, "Login:    alex.parent@example.com") {
@@ -201,7 +207,7 @@ func TestRenderConfirmationRejectsIncompleteData(t *testing.T) {
 		{"ends before start", func(c *Confirmation) { c.EndsAt = c.StartsAt.Add(-time.Hour) }, "EndsAt is before"},
 		{"unknown method", func(c *Confirmation) { c.Method = "cash" }, "the method must be"},
 		{"both account kinds", func(c *Confirmation) {
-			c.ExistingAccount, c.LoginURL = true, "https://id.example/login"
+			c.ExistingAccount, c.LoginURL, c.ResetURL = true, "https://id.example/login", "https://id.example/reset"
 		}, "mutually exclusive"},
 		{"account without password", func(c *Confirmation) { c.Account.Password = "" }, "Account needs"},
 		{"existing without URL", func(c *Confirmation) { c.Account, c.ExistingAccount = nil, true }, "needs LoginURL"},

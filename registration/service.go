@@ -24,7 +24,9 @@ import (
 // Store is what the flows need of the database.
 type Store interface {
 	Now() time.Time
-	Ping(ctx context.Context) error
+	// Ready reports whether the store answers and takes writes; its error
+	// is EUnavailable when it refuses them.
+	Ready(ctx context.Context) error
 	ClubBySlug(ctx context.Context, slug string) (basketball.Club, error)
 	ListTryouts(ctx context.Context, clubSlug string, upcomingOpen bool) ([]basketball.Tryout, error)
 	Tryout(ctx context.Context, clubSlug, tryoutID string) (basketball.Tryout, error)
@@ -136,8 +138,8 @@ func (s *Service) CardPayments() bool { return s.payments != nil }
 // Now is the store's clock.
 func (s *Service) Now() time.Time { return s.store.Now() }
 
-// Ready reports whether the database answers.
-func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+// Ready reports whether the database answers and takes writes.
+func (s *Service) Ready(ctx context.Context) error { return s.store.Ready(ctx) }
 
 // Club returns a club by slug.
 func (s *Service) Club(ctx context.Context, slug string) (basketball.Club, error) {

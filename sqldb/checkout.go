@@ -112,7 +112,7 @@ func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration,
 // lease. A session of an attempt that is no longer the latest, or for a
 // registration no longer pending, is not stored.
 func (db *DB) AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, checkout_url = $2,
+	_, err := db.exec(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, checkout_url = $2,
 			checkout_expires_at = $3, hold_until = $4, checkout_lease_until = NULL, updated_at = $5
 		WHERE id = $6 AND status = $7 AND checkout_attempts = $8`,
 		sessionID, url, db.ts(expiresAt), db.ts(expiresAt.Add(CheckoutReuseMargin)), db.ts(db.Now()), id, basketball.StatusPending, attempt)
@@ -125,7 +125,7 @@ func (db *DB) AttachCheckout(ctx context.Context, id string, attempt int, sessio
 // ReleaseCheckout frees the checkout lease after a failed attempt, so the
 // next request may try again at once.
 func (db *DB) ReleaseCheckout(ctx context.Context, id string, attempt int) error {
-	_, err := db.sql.ExecContext(ctx, `UPDATE registrations SET checkout_lease_until = NULL WHERE id = $1 AND checkout_attempts = $2`, id, attempt)
+	_, err := db.exec(ctx, `UPDATE registrations SET checkout_lease_until = NULL WHERE id = $1 AND checkout_attempts = $2`, id, attempt)
 	if err != nil {
 		return fmt.Errorf("release checkout lease: %w", err)
 	}

@@ -49,10 +49,10 @@ func clubBySlug(ctx context.Context, q querier, slug string) (basketball.Club, e
 	err := q.QueryRowContext(ctx, `SELECT id, slug, name, email_from, created_at FROM clubs WHERE slug = $1`, slug).
 		Scan(&c.ID, &c.Slug, &c.Name, &c.EmailFrom, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, basketball.Errorf(basketball.EClubNotFound, "no club %q", slug)
+		return c, basketball.Errorf(basketball.EClubNotFound, "no club %q", basketball.Echo(slug))
 	}
 	if err != nil {
-		return c, fmt.Errorf("club %q: %w", slug, err)
+		return c, fmt.Errorf("club %q: %w", basketball.Echo(slug), err)
 	}
 	c.CreatedAt = created.T
 	return c, nil

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,15 +26,15 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-
-	"basketball"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"basketball"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"
 )
 
 //go:embed migrations
@@ -47,11 +48,13 @@ const (
 
 // DB is the store. It is safe for concurrent use.
 type DB struct {
-	sql    *sql.DB
-	engine string
-	path   string // the SQLite file
-	now    func() time.Time
-	jobs   Enqueuer
+	sql     *sql.DB
+	engine  string
+	path    string     // the SQLite file
+	guard   *fileGuard // nil on PostgreSQL
+	created bool       // Open created the SQLite file
+	now     func() time.Time
+	jobs    Enqueuer
 }
 
 // Enqueuer stores a job inside the transaction that made it necessary, so
@@ -69,6 +72,9 @@ type Options struct {
 	// Jobs stores jobs; nil inserts them into River's tables, where the
 	// job workers of any process find them. Tests record them instead.
 	Jobs Enqueuer
+	// Logger receives the one ERROR line written when the SQLite file is
+	// found deleted, replaced or read-only; nil is slog.Default().
+	Logger *slog.Logger
 }
 
 // SQLitePath returns the file of a sqlite: DATABASE_URL, or "" for any
@@ -81,7 +87,10 @@ func SQLitePath(raw string) string {
 }
 
 // ParseURL checks a DATABASE_URL and returns its engine and the DSN to give
-// database/sql. It never touches the file system or the network.
+// database/sql. It never touches the file system or the network. A SQLite
+// DSN opens the file read-write without creating it (mode=rw): Open
+// creates a missing file once, and no later connection may make a new,
+// empty database where the real one was deleted.
 func ParseURL(raw string) (engine, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(raw, "sqlite:"):
@@ -89,7 +98,7 @@ func ParseURL(raw string) (engine, dsn string, err error) {
 		if path == "" || strings.ContainsAny(path, "?#") {
 			return "", "", fmt.Errorf("want sqlite:PATH, got %q", raw)
 		}
-		q := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		q := "mode=rw&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		return SQLite, "file:" + path + "?" + q, nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
 		u, err := url.Parse(raw)
@@ -103,25 +112,38 @@ func ParseURL(raw string) (engine, dsn string, err error) {
 }
 
 // Open connects to the database named by a DATABASE_URL and checks that it
-// answers. It does not migrate; call Migrate.
-func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
+// answers. A missing SQLite file is created (Created reports it). It does
+// not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string, opts Options) (_ *DB, err error) {
 	engine, dsn, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	driver, path := "pgx", SQLitePath(rawURL)
-	if engine == SQLite {
-		driver = "sqlite"
-		if dir := filepath.Dir(path); dir != "" {
-			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return nil, fmt.Errorf("folder %q of the SQLite file does not exist", dir)
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	db := &DB{engine: engine, path: SQLitePath(rawURL), now: opts.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	defer func() {
+		if err != nil && db.created {
+			// Leave no empty file behind a failed start.
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				_ = os.Remove(db.path + suffix)
 			}
 		}
-	}
-	sdb, err := sql.Open(driver, dsn)
-	if err != nil {
+	}()
+	var sdb *sql.DB
+	if engine == SQLite {
+		if sdb, err = db.openSQLite(dsn, logger); err != nil {
+			return nil, err
+		}
+	} else if sdb, err = sql.Open("pgx", dsn); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	db.sql = sdb
 	n := opts.MaxOpenConns
 	if n == 0 {
 		n = 16
@@ -145,11 +167,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("database unreadable: %w", err)
 		}
 	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	db := &DB{sql: sdb, engine: engine, path: path, now: now, jobs: opts.Jobs}
+	db.jobs = opts.Jobs
 	if db.jobs == nil {
 		if db.jobs, err = newRiverInserter(db.RiverDriver()); err != nil {
 			sdb.Close()
@@ -157,6 +175,62 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// openSQLite creates the file when it is missing (O_EXCL: of two processes
+// starting at once, one creates it), starts watching it, and returns a
+// pool whose connections open that file read-write and never create one.
+func (db *DB) openSQLite(dsn string, logger *slog.Logger) (*sql.DB, error) {
+	if dir := filepath.Dir(db.path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("folder %q of the SQLite file does not exist", dir)
+		}
+	}
+	// 0600: the file holds parents' and children's personal data.
+	f, err := os.OpenFile(db.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		f.Close()
+		db.created = true
+	case !errors.Is(err, fs.ErrExist):
+		return nil, fmt.Errorf("create the SQLite file: %w", err)
+	}
+	if db.guard, err = newFileGuard(db.path, logger); err != nil {
+		return nil, fmt.Errorf("SQLite file: %w", err)
+	}
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return sql.OpenDB(guardedConnector{Connector: c, guard: db.guard}), nil
+}
+
+// Created reports whether Open created the SQLite file (serve warns: a
+// new, empty database where one was expected may mean a wrong path).
+func (db *DB) Created() bool { return db.created }
+
+// Ready reports whether the store can take writes now: the database
+// answers and, on SQLite, the file at the path is still the one opened and
+// is writable; on PostgreSQL, the session is not read-only (a standby).
+// The error is EUnavailable when the store refuses writes.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.guard.check(); err != nil {
+		return err
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		return err
+	}
+	if db.engine == Postgres {
+		var ro string
+		if err := db.sql.QueryRowContext(ctx, `SELECT current_setting('transaction_read_only')`).Scan(&ro); err != nil {
+			return err
+		}
+		if ro == "on" {
+			return &basketball.Error{Code: basketball.EUnavailable, Message: "the database is read-only",
+				Err: errors.New("PostgreSQL session is read-only (a standby, or default_transaction_read_only)")}
+		}
+	}
+	return nil
 }
 
 // redact removes a password that a driver error might echo from the URL.
@@ -248,8 +322,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in a transaction, committing when fn returns nil.
+// tx runs fn in a write transaction, committing when fn returns nil. On
+// SQLite it refuses (EUnavailable) when the file is no longer the one
+// opened or is read-only, and checks again after the commit: a commit that
+// went into a deleted file is lost, so it must not be acknowledged (Stripe
+// retries). That costs a few microseconds (BenchmarkFileGuardCheck).
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := db.guard.check(); err != nil {
+		return err
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -261,5 +342,18 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return db.guard.checkFile(false)
+}
+
+// exec runs one write statement outside a transaction, under the same
+// file check as tx.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := db.guard.check(); err != nil {
+		return nil, err
+	}
+	res, err := db.sql.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return res, db.guard.checkFile(false)
 }

@@ -114,6 +114,9 @@ func (db *DB) Notifications(ctx context.Context, regID string) ([]basketball.Not
 // itself, so a run whose process died never blocks the email for longer
 // than d. The returned record carries this attempt's number.
 func (db *DB) ClaimNotification(ctx context.Context, id string, d time.Duration) (basketball.Notification, bool, error) {
+	if err := db.guard.check(); err != nil {
+		return basketball.Notification{}, false, err
+	}
 	now := db.Now()
 	n, err := scanNotification(db.sql.QueryRowContext(ctx, `UPDATE notifications SET lease_until = $1, attempts = attempts + 1
 		WHERE id = $2 AND status = $3 AND (lease_until IS NULL OR lease_until < $4)
@@ -126,7 +129,7 @@ func (db *DB) ClaimNotification(ctx context.Context, id string, d time.Duration)
 
 // ReleaseNotification gives the lease back after a failed attempt.
 func (db *DB) ReleaseNotification(ctx context.Context, id string) error {
-	if _, err := db.sql.ExecContext(ctx, `UPDATE notifications SET lease_until = NULL WHERE id = $1`, id); err != nil {
+	if _, err := db.exec(ctx, `UPDATE notifications SET lease_until = NULL WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("release notification lease: %w", err)
 	}
 	return nil
@@ -155,7 +158,7 @@ func (db *DB) MarkNotificationSent(ctx context.Context, id string) error {
 // CancelNotification gives up on a pending notification (its registration
 // no longer needs it, e.g. a reminder for a canceled registration).
 func (db *DB) CancelNotification(ctx context.Context, id string) error {
-	if _, err := db.sql.ExecContext(ctx, `UPDATE notifications SET status = $1, lease_until = NULL WHERE id = $2 AND status = $3`,
+	if _, err := db.exec(ctx, `UPDATE notifications SET status = $1, lease_until = NULL WHERE id = $2 AND status = $3`,
 		notificationCanceled, id, notificationPending); err != nil {
 		return fmt.Errorf("cancel notification: %w", err)
 	}

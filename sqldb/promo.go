@@ -58,7 +58,7 @@ func promoByCode(ctx context.Context, q querier, clubID, code string) (basketbal
 		FROM promo_codes WHERE club_id = $1 AND code_key = $2`, clubID, basketball.PromoKey(code)).
 		Scan(&p.ID, &p.ClubID, &p.Code, &pct, &amount, &maxUses, &p.Uses, &expires, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, basketball.Errorf(basketball.EInvalidPromo, "promo code %q is not valid", code)
+		return p, basketball.Errorf(basketball.EInvalidPromo, "promo code %q is not valid", basketball.Echo(code))
 	}
 	if err != nil {
 		return p, fmt.Errorf("promo code: %w", err)

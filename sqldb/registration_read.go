@@ -68,7 +68,7 @@ func (db *DB) registration(ctx context.Context, q querier, id string, lock bool)
 	}
 	r, err := scanRegistration(q.QueryRowContext(ctx, query, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, basketball.Errorf(basketball.ERegistrationNotFound, "no registration %q", id)
+		return r, basketball.Errorf(basketball.ERegistrationNotFound, "no registration %q", basketball.Echo(id))
 	}
 	return r, err
 }

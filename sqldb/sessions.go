@@ -40,7 +40,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) (data []byte, 
 
 // CommitCtx adds a session or replaces its data and expiry.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	_, err := s.db.sql.ExecContext(ctx,
+	_, err := s.db.exec(ctx,
 		`INSERT INTO staff_sessions (token, data, expiry) VALUES ($1, $2, $3)
 		 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 		token, data, s.db.ts(expiry))
@@ -52,7 +52,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, data []byte,
 
 // DeleteCtx removes a session; an unknown token is not an error.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := s.db.sql.ExecContext(ctx, `DELETE FROM staff_sessions WHERE token = $1`, token); err != nil {
+	if _, err := s.db.exec(ctx, `DELETE FROM staff_sessions WHERE token = $1`, token); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
@@ -78,7 +78,7 @@ func (s *SessionStore) Delete(token string) error {
 // invisible; this only reclaims space, so a periodic job may call it as
 // rarely as it likes.
 func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := db.sql.ExecContext(ctx, `DELETE FROM staff_sessions WHERE expiry <= $1`, db.ts(db.Now()))
+	res, err := db.exec(ctx, `DELETE FROM staff_sessions WHERE expiry <= $1`, db.ts(db.Now()))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}

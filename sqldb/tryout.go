@@ -45,12 +45,12 @@ func (db *DB) CreateTryout(ctx context.Context, clubSlug string, in basketball.T
 
 // SetTryoutOpen opens or closes a tryout for registration.
 func (db *DB) SetTryoutOpen(ctx context.Context, tryoutID string, open bool) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE tryouts SET open = $1 WHERE id = $2`, open, tryoutID)
+	res, err := db.exec(ctx, `UPDATE tryouts SET open = $1 WHERE id = $2`, open, tryoutID)
 	if err != nil {
 		return fmt.Errorf("update tryout: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q", tryoutID)
+		return basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q", basketball.Echo(tryoutID))
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func (db *DB) tryout(ctx context.Context, q querier, clubSlug, tryoutID string) 
 		db.ts(db.Now()), tryoutID, club.ID)
 	t, err := scanTryout(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", tryoutID, clubSlug)
+		return t, basketball.Errorf(basketball.ETryoutNotFound, "no tryout %q in club %q", basketball.Echo(tryoutID), basketball.Echo(clubSlug))
 	}
 	return t, err
 }

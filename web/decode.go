@@ -47,6 +47,7 @@ func decodeJSON(r *http.Request, v any) error {
 		if path := unknownFieldPath(body, reflect.TypeOf(v)); path != "" {
 			field = path
 		}
+		field = basketball.Echo(field) // a key can be 64 KiB long
 		return &basketball.Error{Code: basketball.EInvalid, Message: fmt.Sprintf("unknown field %q", field),
 			Fields: map[string]string{field: "is not a known field"}}
 	case errors.As(err, &typeErr):

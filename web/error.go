@@ -72,15 +72,22 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := asError(err); ok {
 		d.Fields, d.RegistrationID = e.Fields, e.RegistrationID
 	}
+	s.logFailure(r, err, status, "request failed")
+	writeJSON(w, status, errorBody{Error: d})
+}
+
+// logFailure logs an error answer once, with its cause: ERROR for our own
+// failures (500), WARN for a vendor or the configuration (502, 503), and
+// nothing per request for unavailable, whose cause the store logged once
+// (the request line still shows each 503).
+func (s *Server) logFailure(r *http.Request, err error, status int, msg string) {
+	code := basketball.ErrorCode(err)
 	switch {
 	case status == http.StatusInternalServerError:
-		s.log(r).Error("request failed", "code", code, "err", err)
-	case status >= 500:
-		// A vendor or the configuration, not our bug: the cause is logged
-		// once, here, and the client told to retry.
-		s.log(r).Warn("request failed", "code", code, "err", err)
+		s.log(r).Error(msg, "code", code, "err", err)
+	case status >= 500 && code != basketball.EUnavailable:
+		s.log(r).Warn(msg, "code", code, "err", err)
 	}
-	writeJSON(w, status, errorBody{Error: d})
 }
 
 func asError(err error) (*basketball.Error, bool) {

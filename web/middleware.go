@@ -68,9 +68,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				status = http.StatusOK
 			}
 			elapsed := time.Since(start)
-			s.metrics.Requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.metrics.Requests.WithLabelValues(route, metricMethod(r.Method), strconv.Itoa(status)).Inc()
 			s.metrics.Latency.WithLabelValues(route).Observe(elapsed.Seconds())
-			s.log(r).Info("request", "method", r.Method, "path", r.URL.Path, "route", route,
+			s.log(r).Info("request", "method", logField(r.Method), "path", logField(r.URL.Path), "route", route,
 				"status", status, "duration_ms", elapsed.Milliseconds(), "remote", clientIP(r, s.cfg.TrustProxy))
 		}()
 		next.ServeHTTP(rec, r)
@@ -84,6 +84,19 @@ func limitBody(n int64, next http.HandlerFunc) http.HandlerFunc {
 		if r.ContentLength > n {
 			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errorDetail{
 				Code: basketball.EBodyTooLarge, Message: fmt.Sprintf("the request body is larger than %d bytes", n)}})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next(w, r)
+	}
+}
+
+// limitPageBody is limitBody for forms: the 413 is a page. (A body that
+// lies about its length is caught by the form's ParseForm, also a page.)
+func (s *Server) limitPageBody(n int64, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > n {
+			s.renderMessage(w, r, http.StatusRequestEntityTooLarge, "Too large", "The form was too large to accept.")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)
@@ -132,12 +145,25 @@ func (l *rateLimiter) allow(ip string, now time.Time) bool {
 	return b.lim.AllowN(now, 1)
 }
 
-// limited answers 429 when the client has used up its budget.
+// limited answers 429 when the client (an IPv4 address or an IPv6 /64)
+// has used up its budget.
 func (s *Server) limited(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.limiter.allow(clientIP(r, s.cfg.TrustProxy), time.Now()) {
+		if !s.limiter.allow(rateKey(clientIP(r, s.cfg.TrustProxy)), time.Now()) {
 			w.Header().Set("Retry-After", "60")
 			s.writeError(w, r, basketball.Errorf(basketball.ERateLimited, "too many requests; try again in a minute"))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// limitedPage is limited for form posts: the 429 is a page.
+func (s *Server) limitedPage(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.limiter.allow(rateKey(clientIP(r, s.cfg.TrustProxy)), time.Now()) {
+			w.Header().Set("Retry-After", "60")
+			s.renderMessage(w, r, http.StatusTooManyRequests, "Too many requests", "Too many forms were sent from your network. Please try again in a minute.")
 			return
 		}
 		next(w, r)

@@ -75,9 +75,7 @@ func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status in
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := HTTPStatus(err)
-	if status >= 500 {
-		s.log(r).Error("page failed", "err", err)
-	}
+	s.logFailure(r, err, status, "page failed")
 	title := http.StatusText(status)
 	s.renderMessage(w, r, status, title, basketball.ErrorMessage(err))
 }

@@ -24,6 +24,9 @@ type Config struct {
 	RateLimitPerMinute int
 	TrustProxy         bool
 	TestMode           bool // the offline test checkout is active: pages say so
+	// NoMetrics turns /metrics off here (404): METRICS_ADDR serves
+	// MetricsHandler on an address of its own instead.
+	NoMetrics          bool
 	AdditionalHandlers map[string]http.Handler
 }
 
@@ -75,7 +78,9 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.api("GET /readyz", s.readyz)
-	mux.api("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}).ServeHTTP)
+	if !s.cfg.NoMetrics {
+		mux.api("GET /metrics", MetricsHandler(s.metrics).ServeHTTP)
+	}
 
 	mux.api("GET /api/v1/clubs/{club}/tryouts", s.listTryouts)
 	mux.api("POST /api/v1/clubs/{club}/registrations", s.limited(api(s.createRegistration)))
@@ -83,20 +88,31 @@ func (s *Server) routes() http.Handler {
 	mux.api("GET /api/v1/registrations/{id}", s.getRegistration)
 	mux.api("POST /webhooks/stripe", limitBody(MaxWebhookBytes, s.stripeWebhook))
 
-	// Pages. Form posts are guarded against cross-site submission.
+	// Pages. Form posts are guarded against cross-site submission. Pages
+	// answer every error as a page, the API as JSON.
 	cop := http.NewCrossOriginProtection()
-	guard := func(h http.HandlerFunc) http.Handler { return cop.Handler(s.limited(limitBody(MaxBodyBytes, h))) }
-	mux.HandleFunc("GET /clubs/{club}/register", s.registerPage)
-	mux.Handle("POST /clubs/{club}/register", guard(s.registerSubmit))
-	mux.HandleFunc("GET /registrations/{id}", s.registrationPage)
-	mux.HandleFunc("GET /registrations/{id}/canceled", s.canceledPage)
-	mux.Handle("POST /registrations/{id}/pay", guard(s.payAgain))
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderMessage(w, r, http.StatusForbidden, "Form refused",
+			"This form was sent from another site, so it was not accepted. Open the form on this site and send it again.")
+	}))
+	guard := func(h http.HandlerFunc) http.Handler {
+		return cop.Handler(s.limitedPage(s.limitPageBody(MaxBodyBytes, h)))
+	}
+	mux.page("GET /clubs/{club}/register", http.HandlerFunc(s.registerPage))
+	mux.page("POST /clubs/{club}/register", guard(s.registerSubmit))
+	mux.page("GET /registrations/{id}", http.HandlerFunc(s.registrationPage))
+	mux.page("GET /registrations/{id}/canceled", http.HandlerFunc(s.canceledPage))
+	mux.page("POST /registrations/{id}/pay", guard(s.payAgain))
 	mux.HandleFunc("GET /static/style.css", s.styleCSS)
 	mux.HandleFunc("GET /{$}", s.homePage)
-	// Every API path asked with another method answers 405 in the JSON
-	// shape (the method-specific patterns are more specific and win).
+	// Every known path asked with another method answers 405, in the JSON
+	// shape for the API and as a page for pages (the method-specific
+	// patterns are more specific and win).
 	for _, p := range mux.apiPaths {
 		mux.HandleFunc(p, s.methodNotAllowed)
+	}
+	for _, p := range mux.pagePaths {
+		mux.HandleFunc(p, s.pageMethodNotAllowed)
 	}
 	for pattern, h := range s.cfg.AdditionalHandlers {
 		mux.Handle(pattern, h)
@@ -105,37 +121,71 @@ func (s *Server) routes() http.Handler {
 	return s.observe(mux)
 }
 
-// routeMux remembers the paths of the JSON API's routes, so that each
-// answers 405 for other methods without a list kept by hand.
+// routeMux remembers the paths of the API's and the pages' routes, so that
+// each answers 405 for other methods without a list kept by hand.
 type routeMux struct {
 	*http.ServeMux
-	apiPaths []string
+	apiPaths, pagePaths []string
 }
 
 // api registers a JSON API route ("METHOD /path").
 func (m *routeMux) api(pattern string, h http.HandlerFunc) {
 	m.HandleFunc(pattern, h)
-	_, path, _ := strings.Cut(pattern, " ")
-	if !slices.Contains(m.apiPaths, path) {
-		m.apiPaths = append(m.apiPaths, path)
-	}
+	m.apiPaths = addPath(m.apiPaths, pattern)
 }
 
+// page registers an HTML page route ("METHOD /path").
+func (m *routeMux) page(pattern string, h http.Handler) {
+	m.Handle(pattern, h)
+	m.pagePaths = addPath(m.pagePaths, pattern)
+}
+
+func addPath(paths []string, pattern string) []string {
+	_, path, _ := strings.Cut(pattern, " ")
+	if slices.Contains(paths, path) {
+		return paths
+	}
+	return append(paths, path)
+}
+
+// MetricsHandler serves the Prometheus metrics.
+func MetricsHandler(m *Metrics) http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// readyz answers 200 only when the database answers and takes writes: a
+// replica whose SQLite file was deleted or made read-only must leave the
+// load balancer.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.svc.Ready(ctx); err != nil {
+	err := s.svc.Ready(ctx)
+	switch e, _ := asError(err); {
+	case err == nil:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	case e != nil && e.Code == basketball.EUnavailable:
+		// The store logged why at ERROR, once; probes would repeat it.
+		msg := "the database cannot take writes"
+		if e.Err != nil {
+			msg += ": " + e.Err.Error()
+		}
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: basketball.EUnavailable, Message: msg}})
+	default:
 		s.log(r).Warn("database not reachable", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: codeNotReady, Message: "the database is not reachable"}})
-		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// methodNotAllowed and notFound echo at most basketball.MaxEcho
+// characters of the method and path back.
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, basketball.Errorf(basketball.EMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
+	s.writeError(w, r, basketball.Errorf(basketball.EMethodNotAllowed, "%s is not allowed on %s", basketball.Echo(r.Method), basketball.Echo(r.URL.Path)))
+}
+
+func (s *Server) pageMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.renderMessage(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This page cannot be opened that way.")
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, basketball.Errorf(basketball.ENotFound, "no route for %s %s", r.Method, r.URL.Path))
+	s.writeError(w, r, basketball.Errorf(basketball.ENotFound, "no route for %s %s", basketball.Echo(r.Method), basketball.Echo(r.URL.Path)))
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -67,9 +68,10 @@ type testBundle struct {
 
 // settings are what an option may change before the server is built.
 type settings struct {
-	web  web.Config
-	svc  registration.Config
-	deps registration.Deps
+	web    web.Config
+	svc    registration.Config
+	deps   registration.Deps
+	logger *slog.Logger
 }
 
 type option func(*settings)
@@ -105,8 +107,9 @@ func setup(t *testing.T, engine string, opts ...option) testBundle {
 	for _, o := range opts {
 		o(&st)
 	}
+	st.deps.Logger = st.logger
 	svc := registration.New(st.svc, st.deps)
-	b.srv = httptest.NewServer(web.NewServer(st.web, web.Deps{Service: svc}))
+	b.srv = httptest.NewServer(web.NewServer(st.web, web.Deps{Service: svc, Logger: st.logger}))
 	t.Cleanup(b.srv.Close)
 	return b
 }

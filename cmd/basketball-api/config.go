@@ -20,6 +20,7 @@ import (
 type Config struct {
 	DatabaseURL          string
 	ListenAddr           string
+	MetricsAddr          string
 	PublicURL            string
 	StripeSecretKey      string
 	StripeWebhookSecret  string
@@ -47,6 +48,7 @@ type setting struct {
 var settings = []setting{
 	{"DATABASE_URL", "sqlite:basketball.db", "sqlite:PATH (embedded) or postgres://… (shared by replicas)", false, func(c *Config) any { return &c.DatabaseURL }},
 	{"LISTEN_ADDR", ":8080", "address serve listens on", false, func(c *Config) any { return &c.ListenAddr }},
+	{"METRICS_ADDR", "", "serve /metrics only on this address (e.g. 127.0.0.1:9090); empty serves it on LISTEN_ADDR", false, func(c *Config) any { return &c.MetricsAddr }},
 	{"PUBLIC_URL", "http://localhost:8080", "base of links in pages, emails and Stripe's return URLs", false, func(c *Config) any { return &c.PublicURL }},
 	{"STRIPE_SECRET_KEY", "", "Stripe API key; empty turns card payment off", true, func(c *Config) any { return &c.StripeSecretKey }},
 	{"STRIPE_WEBHOOK_SECRET", "", "whsec_… secret that signs Stripe's webhook events", true, func(c *Config) any { return &c.StripeWebhookSecret }},
@@ -146,6 +148,14 @@ func (c Config) validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || !validPort(port) {
 		return fmt.Errorf("LISTEN_ADDR: want host:port or :port, got %q", c.ListenAddr)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || !validPort(port) {
+			return fmt.Errorf("METRICS_ADDR: want host:port or :port, got %q", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.ListenAddr && !strings.HasSuffix(c.ListenAddr, ":0") {
+			return fmt.Errorf("METRICS_ADDR: must differ from LISTEN_ADDR (%s)", c.ListenAddr)
+		}
 	}
 	if err := checkHTTPURL("PUBLIC_URL", c.PublicURL, true); err != nil {
 		return err

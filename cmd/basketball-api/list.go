@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -98,17 +99,28 @@ func (m *Main) listRegistrations(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tMETHOD\tAMOUNT\tPARENT\tPLAYER\tTRYOUT\tCREATED\tPAID")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%s\t%s\n", r.ID, r.Status, r.Method,
-			basketball.FormatAmount(r.AmountCents, r.Currency), r.ParentEmail, r.PlayerFirstName, r.PlayerLastName,
-			r.TryoutName, r.CreatedAt.Format(time.RFC3339), timeOrEmpty(r.PaidAt))
+		cells := []string{r.ID, r.Status, r.Method, basketball.FormatAmount(r.AmountCents, r.Currency), r.ParentEmail,
+			r.PlayerFirstName + " " + r.PlayerLastName, r.TryoutName, r.CreatedAt.Format(time.RFC3339), timeOrEmpty(r.PaidAt)}
+		for i, c := range cells {
+			cells[i] = termSafe(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }
 
-// csvSafe defuses cells a spreadsheet would run as a formula: parents type
-// names, and admins open the export in Excel.
+// termSafe shows a stored value on a terminal as it is, never runs it:
+// control and bidi characters stored before they were refused (an ESC
+// that would recolour or clear the admin's screen, a U+202E that reverses
+// what follows) come out escaped, as \x1b or \u202e. A tab, escaped too,
+// cannot shift the columns.
+func termSafe(s string) string { return basketball.EscapeUnsafe(s) }
+
+// csvSafe defuses cells a spreadsheet would run as a formula (=, +, -, @,
+// and | for DDE, or a tab or CR before one): parents type names, and admins
+// open the export in Excel.
 func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+	if s != "" && strings.IndexByte("=+-@|\t\r", s[0]) >= 0 {
 		return "'" + s
 	}
 	return s

@@ -81,7 +81,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	logger := m.logger(cfg)
 	// Configuration errors stop the service before it listens: first the
 	// database, then the address, then everything else.
-	db, err := sqldb.Open(ctx, cfg.DatabaseURL, sqldb.Options{})
+	db, err := openServiceDB(ctx, cfg.DatabaseURL, logger)
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
@@ -118,6 +118,11 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		payments = sc
 	}
 	metrics := web.NewMetrics()
+	stopMetrics, err := serveMetrics(cfg, metrics, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	step, err := postPaymentStep(cfg, db, logger)
 	if err != nil {
 		return err
@@ -135,7 +140,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	srv := web.NewServer(web.Config{
 		WebhookSecret:      cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
-		TestMode: opts.testMode, AdditionalHandlers: opts.handlers,
+		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, NoMetrics: cfg.MetricsAddr != "",
 	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics})
 
 	// Not ctx: SIGTERM must let running jobs finish (queue.Stop below), not
