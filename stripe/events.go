@@ -118,11 +118,19 @@ func (c *Client) ListEvents(ctx context.Context, p ListEventsParams) iter.Seq2[E
 // listEvents yields events newest first, as the SDK pages through them.
 func (c *Client) listEvents(ctx context.Context, p ListEventsParams) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
+		// A server that ignored starting_after would make the SDK page
+		// forever; a repeated id ends the listing instead.
+		seen := map[string]bool{}
 		for sev, err := range c.sc.V1Events.List(ctx, p.sdkParams()).All(ctx) {
 			if err != nil {
 				yield(Event{}, c.wrapErr(opListEvents, err))
 				return
 			}
+			if seen[sev.ID] {
+				yield(Event{}, &Error{Op: opListEvents, Kind: ErrUnavailable, Detail: "the list repeats event " + sev.ID})
+				return
+			}
+			seen[sev.ID] = true
 			ev, err := ParseEvent(rawEvent(sev))
 			if ev.ID == "" {
 				// Every listed event has an id; without one the caller

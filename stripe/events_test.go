@@ -226,3 +226,17 @@ func TestHandledEventTypes(t *testing.T) {
 		}
 	}
 }
+
+func TestListEventsStopsWhenThePagesRepeat(t *testing.T) {
+	t.Parallel()
+	payloads := testEventPayloads()[:2]
+	// A server that ignores starting_after: every page is the first.
+	b := setup(t, time.Second, func(w http.ResponseWriter, r *http.Request) {
+		answer(200, fmt.Sprintf(`{"object":"list","has_more":true,"data":[%s,%s]}`, payloads[0], payloads[1]))(w, r)
+	})
+	events, errs := collect(t, b, ListEventsParams{PageSize: 2})
+	if len(events) != 3 {
+		t.Fatalf("%d values yielded, want 2 events and an error", len(events))
+	}
+	assertKind(t, errs[2], ErrUnavailable)
+}

@@ -74,8 +74,15 @@ func TestRetrieveCheckoutSessionErrors(t *testing.T) {
 			// A short RetrieveTimeout under a long Timeout: the page-bound
 			// call must give up on its own budget.
 			b.client = mustNew(t, Config{SecretKey: testKey, APIURL: b.srv.URL, Timeout: 20 * time.Second, RetrieveTimeout: 200 * time.Millisecond})
-			_, err := b.client.RetrieveCheckoutSession(t.Context(), "cs_test_x")
+			// The caller's own deadline is far later: when the call ends
+			// first, its own budget ended it.
+			parent, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			_, err := b.client.RetrieveCheckoutSession(parent, "cs_test_x")
 			t.Logf("err: %v", err)
+			if parent.Err() != nil {
+				t.Errorf("the call outlived its caller's 10 s deadline: RetrieveTimeout not applied")
+			}
 			assertKind(t, err, tt.wantKind)
 			if tt.wantCtx != nil && !errors.Is(err, tt.wantCtx) {
 				t.Errorf("errors.Is(err, %v) = false", tt.wantCtx)
