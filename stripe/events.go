@@ -41,6 +41,15 @@ type ListEventsParams struct {
 	OldestFirst bool
 }
 
+// Validate reports what ListEvents would refuse before calling Stripe: an
+// *Error matching ErrInvalidRequest, or nil.
+func (p ListEventsParams) Validate() error {
+	if detail := p.invalid(); detail != "" {
+		return invalidParams(opListEvents, detail)
+	}
+	return nil
+}
+
 func (p ListEventsParams) invalid() string {
 	switch {
 	case len(p.Types) > MaxEventTypes:
@@ -86,8 +95,8 @@ const opListEvents = "list events"
 // ctx.
 func (c *Client) ListEvents(ctx context.Context, p ListEventsParams) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		if detail := p.invalid(); detail != "" {
-			yield(Event{}, invalidParams(opListEvents, detail))
+		if err := p.Validate(); err != nil {
+			yield(Event{}, err)
 			return
 		}
 		events := c.listEvents(ctx, p)
