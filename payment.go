@@ -9,6 +9,8 @@ const (
 	EventAsyncPaymentFailed    = "checkout.session.async_payment_failed"
 	EventCheckoutExpired       = "checkout.session.expired"
 	EventChargeRefunded        = "charge.refunded"
+	EventChargeDisputeCreated  = "charge.dispute.created"
+	EventChargeDisputeClosed   = "charge.dispute.closed"
 )
 
 // MetadataTypeRegistration marks Checkout Sessions this service made.

@@ -23,7 +23,8 @@ const testKey = "sk_test_SuperSecretKey123"
 type recorded struct {
 	Method, Path string
 	Header       http.Header
-	Form         url.Values
+	Form         url.Values // the body of a POST
+	Query        url.Values
 }
 
 type testBundle struct {
@@ -49,7 +50,7 @@ func setup(t *testing.T, timeout time.Duration, handler http.HandlerFunc) *testB
 		body, _ := io.ReadAll(r.Body)
 		form, _ := url.ParseQuery(string(body))
 		b.mu.Lock()
-		b.reqs = append(b.reqs, recorded{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Form: form})
+		b.reqs = append(b.reqs, recorded{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Form: form, Query: r.URL.Query()})
 		b.mu.Unlock()
 		handler(w, r)
 	}))
@@ -297,7 +298,7 @@ func assertKind(t *testing.T, err, want error) {
 		t.Fatalf("err = %v, want errors.Is %v", err, want)
 	}
 	other := ErrInvalidRequest
-	if want == ErrInvalidRequest {
+	if errors.Is(want, ErrInvalidRequest) {
 		other = ErrUnavailable
 	}
 	if errors.Is(err, other) {

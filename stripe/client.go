@@ -33,11 +33,14 @@ type Config struct {
 	// Timeout bounds one API call including the SDK's retries and the pause
 	// between them. Zero means DefaultTimeout; at most 25 s.
 	Timeout time.Duration
+	// RetrieveTimeout bounds RetrieveCheckoutSession, which a parent's
+	// page waits on. Zero means DefaultRetrieveTimeout; at most Timeout.
+	RetrieveTimeout time.Duration
 }
 
 // String redacts the secret key so a Config can be logged or printed.
 func (c Config) String() string {
-	return fmt.Sprintf("stripe.Config{SecretKey:%s APIURL:%q Timeout:%s}", redactedKey(c.SecretKey), c.APIURL, c.Timeout)
+	return fmt.Sprintf("stripe.Config{SecretKey:%s APIURL:%q Timeout:%s RetrieveTimeout:%s}", redactedKey(c.SecretKey), c.APIURL, c.Timeout, c.RetrieveTimeout)
 }
 
 // GoString redacts the secret key for %#v as well.
@@ -49,6 +52,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("secret_key", redactedKey(c.SecretKey)),
 		slog.String("api_url", c.APIURL),
 		slog.Duration("timeout", c.Timeout),
+		slog.Duration("retrieve_timeout", c.RetrieveTimeout),
 	)
 }
 
@@ -64,6 +68,9 @@ func (c Config) withDefaults() Config {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
 	}
+	if c.RetrieveTimeout == 0 {
+		c.RetrieveTimeout = min(DefaultRetrieveTimeout, c.Timeout)
+	}
 	return c
 }
 
@@ -73,6 +80,9 @@ func (c Config) validate() error {
 	}
 	if c.Timeout < 0 || c.Timeout > maxTimeout {
 		return fmt.Errorf("stripe: Timeout %s must be between 0 and %s", c.Timeout, maxTimeout)
+	}
+	if c.RetrieveTimeout < 0 || c.RetrieveTimeout > c.Timeout {
+		return fmt.Errorf("stripe: RetrieveTimeout %s must be between 0 and Timeout (%s)", c.RetrieveTimeout, c.Timeout)
 	}
 	if c.APIURL != "" {
 		u, err := url.Parse(c.APIURL)
@@ -85,9 +95,10 @@ func (c Config) validate() error {
 
 // Client calls the Stripe API. It is safe for concurrent use.
 type Client struct {
-	sc      *sgo.Client
-	key     string // kept only to scrub it from error messages
-	timeout time.Duration
+	sc              *sgo.Client
+	key             string // kept only to scrub it from error messages
+	timeout         time.Duration
+	retrieveTimeout time.Duration
 }
 
 // String keeps the secret key out of fmt output of a *Client.
@@ -128,8 +139,9 @@ func New(cfg Config) (*Client, error) {
 		MeterEvents: sgo.GetBackendWithConfig(sgo.MeterEventsBackend, backendCfg("")),
 	}
 	return &Client{
-		sc:      sgo.NewClient(cfg.SecretKey, sgo.WithBackends(backends)),
-		key:     cfg.SecretKey,
-		timeout: cfg.Timeout,
+		sc:              sgo.NewClient(cfg.SecretKey, sgo.WithBackends(backends)),
+		key:             cfg.SecretKey,
+		timeout:         cfg.Timeout,
+		retrieveTimeout: cfg.RetrieveTimeout,
 	}, nil
 }

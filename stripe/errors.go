@@ -21,16 +21,44 @@ var (
 	// ErrInvalidRequest means Stripe (or our own check before calling it)
 	// refused the parameters. Retrying the same call will fail again.
 	ErrInvalidRequest = errors.New("payment provider rejected the request")
+
+	// ErrNotFound means the object named in the call (a Checkout Session,
+	// a PaymentIntent) does not exist in this Stripe account: Stripe
+	// answered 404 or resource_missing. It also matches ErrInvalidRequest.
+	ErrNotFound error = refusal("no such object at the payment provider")
+
+	// ErrSessionNotOpen means a Checkout Session could not be expired
+	// because it is no longer open: it is complete (paid, or being paid by
+	// a delayed method) or already expired. It also matches
+	// ErrInvalidRequest.
+	ErrSessionNotOpen error = refusal("checkout session is not open")
+
+	// ErrAlreadyRefunded means the payment was already refunded in full
+	// (Stripe's charge_already_refunded), by an earlier call with another
+	// idempotency key or from the Stripe Dashboard. It also matches
+	// ErrInvalidRequest.
+	ErrAlreadyRefunded error = refusal("payment already refunded")
 )
 
+// refusal is a specific reason Stripe refused a call; each is also an
+// ErrInvalidRequest, so callers that only tell "retry" from "don't" need
+// not know them.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+func (r refusal) Unwrap() error { return ErrInvalidRequest }
+
 // Error describes a failed API call. It matches exactly one of ErrUnavailable
-// or ErrInvalidRequest with errors.Is, and also context.Canceled or
-// context.DeadlineExceeded when the call ran out of time. Its text never
-// contains the secret key.
+// or ErrInvalidRequest with errors.Is (and, for the refusals that have one,
+// ErrNotFound, ErrSessionNotOpen or ErrAlreadyRefunded as well), and also
+// context.Canceled or context.DeadlineExceeded when the call ran out of
+// time. Its text never contains the secret key.
 type Error struct {
 	// Op names the call, e.g. "create checkout session".
 	Op string
-	// Kind is ErrUnavailable or ErrInvalidRequest.
+	// Kind is ErrUnavailable, ErrInvalidRequest, or one of the specific
+	// refusals that wrap ErrInvalidRequest (ErrNotFound, ErrSessionNotOpen,
+	// ErrAlreadyRefunded).
 	Kind error
 	// StatusCode is the HTTP status Stripe answered, 0 when none arrived.
 	StatusCode int
@@ -121,9 +149,21 @@ func (c *Client) wrapErr(op string, err error) error {
 	}
 	e.Detail = scrub(e.Detail, c.key)
 	if !transientStatus(se.HTTPStatusCode) {
-		e.Kind = ErrInvalidRequest
+		e.Kind = refusalKind(se.HTTPStatusCode, e.Code)
 	}
 	return e
+}
+
+// refusalKind names a refusal more precisely when Stripe's status or error
+// code says which one it is.
+func refusalKind(status int, code string) error {
+	switch {
+	case status == http.StatusNotFound || code == string(sgo.ErrorCodeResourceMissing):
+		return ErrNotFound
+	case code == string(sgo.ErrorCodeChargeAlreadyRefunded):
+		return ErrAlreadyRefunded
+	}
+	return ErrInvalidRequest
 }
 
 // transientStatus reports whether an HTTP status means "not now or not with

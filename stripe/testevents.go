@@ -28,6 +28,7 @@ type SessionEventParams struct {
 	Currency          string
 	Metadata          map[string]string // nil is sent as null
 	ClientReferenceID string            // "" is sent as null
+	ExpiresAt         time.Time         // zero: Created plus 24 h, Stripe's default
 	Created           time.Time
 }
 
@@ -45,6 +46,10 @@ func BuildSessionEvent(p SessionEventParams) []byte {
 	if p.Type == EventCheckoutExpired {
 		status = "expired"
 	}
+	expiresAt := created + int64((24 * time.Hour).Seconds())
+	if !p.ExpiresAt.IsZero() {
+		expiresAt = p.ExpiresAt.Unix()
+	}
 	session := map[string]any{
 		"id":                  p.SessionID,
 		"object":              "checkout.session",
@@ -58,6 +63,7 @@ func BuildSessionEvent(p SessionEventParams) []byte {
 		"metadata":            p.Metadata,
 		"client_reference_id": nullIfEmpty(p.ClientReferenceID),
 		"created":             created,
+		"expires_at":          expiresAt,
 		"livemode":            false,
 	}
 	return buildEvent(p.EventID, p.Type, p.APIVersion, created, session)
@@ -73,6 +79,7 @@ type ChargeEventParams struct {
 	PaymentIntentID string
 	Amount          int64
 	AmountRefunded  int64
+	Currency        string
 	Refunded        bool
 	Created         time.Time
 }
@@ -91,6 +98,7 @@ func BuildChargeRefundedEvent(p ChargeEventParams) []byte {
 		"amount":          p.Amount,
 		"amount_captured": p.Amount,
 		"amount_refunded": p.AmountRefunded,
+		"currency":        p.Currency,
 		"refunded":        p.Refunded,
 		"paid":            true,
 		"status":          "succeeded",
@@ -98,6 +106,64 @@ func BuildChargeRefundedEvent(p ChargeEventParams) []byte {
 		"livemode":        false,
 	}
 	return buildEvent(p.EventID, EventChargeRefunded, p.APIVersion, created, charge)
+}
+
+// DisputeEventParams describes a charge.dispute.* event to build. Zero
+// values get defaults: type charge.dispute.created, random du_test_ and
+// ch_test_ ids, status needs_response (lost for a closed one), reason
+// fraudulent.
+type DisputeEventParams struct {
+	EventID    string
+	Type       string
+	APIVersion string
+
+	DisputeID       string
+	ChargeID        string
+	PaymentIntentID string // "" is sent as null
+	Amount          int64
+	Currency        string
+	Status          string
+	Reason          string
+	Created         time.Time
+}
+
+// BuildDisputeEvent returns a charge.dispute.created or
+// charge.dispute.closed event in Stripe's JSON format.
+func BuildDisputeEvent(p DisputeEventParams) []byte {
+	if p.Type == "" {
+		p.Type = EventChargeDisputeCreated
+	}
+	if p.DisputeID == "" {
+		p.DisputeID = "du_test_" + rand.Text()
+	}
+	if p.ChargeID == "" {
+		p.ChargeID = "ch_test_" + rand.Text()
+	}
+	if p.Status == "" {
+		p.Status = DisputeStatusNeedsResponse
+		if p.Type == EventChargeDisputeClosed {
+			p.Status = DisputeStatusLost
+		}
+	}
+	if p.Reason == "" {
+		p.Reason = "fraudulent"
+	}
+	created := createdOrNow(p.Created)
+	dispute := map[string]any{
+		"id":                   p.DisputeID,
+		"object":               "dispute",
+		"amount":               p.Amount,
+		"currency":             p.Currency,
+		"charge":               p.ChargeID,
+		"payment_intent":       nullIfEmpty(p.PaymentIntentID),
+		"status":               p.Status,
+		"reason":               p.Reason,
+		"is_charge_refundable": false,
+		"created":              created,
+		"livemode":             false,
+		"metadata":             map[string]string{},
+	}
+	return buildEvent(p.EventID, p.Type, p.APIVersion, created, dispute)
 }
 
 func buildEvent(id, typ, apiVersion string, created int64, object map[string]any) []byte {

@@ -34,11 +34,15 @@ const (
 	EventCheckoutAsyncPaymentFailed    = basketball.EventAsyncPaymentFailed
 	EventCheckoutExpired               = basketball.EventCheckoutExpired
 	EventChargeRefunded                = basketball.EventChargeRefunded
+	EventChargeDisputeCreated          = basketball.EventChargeDisputeCreated
+	EventChargeDisputeClosed           = basketball.EventChargeDisputeClosed
 )
 
 // Event is the part of a Stripe event the application uses. Only the fields
 // of its kind are set: the checkout fields for checkout.session.* events, the
-// charge fields for charge.refunded.
+// charge fields for charge.refunded, the dispute fields for
+// charge.dispute.*. The webhook ([ParseWebhook]) and the events list
+// ([Client.ListEvents], [ParseEvent]) fill it with the same code.
 type Event struct {
 	ID      string
 	Type    string
@@ -56,9 +60,19 @@ type Event struct {
 	// charge.refunded.
 	ChargeID              string
 	ChargePaymentIntentID string
+	ChargeCurrency        string
 	ChargeAmount          int64
 	ChargeAmountRefunded  int64
 	ChargeRefunded        bool // true once fully refunded
+
+	// charge.dispute.created and charge.dispute.closed.
+	DisputeID              string
+	DisputeChargeID        string
+	DisputePaymentIntentID string // "" on API versions that lack it
+	DisputeAmount          int64
+	DisputeCurrency        string
+	DisputeStatus          string // see DisputeStatusLost and friends
+	DisputeReason          string // fraudulent, duplicate, product_not_received, …
 }
 
 // ParseWebhook verifies payload against the Stripe-Signature header value
@@ -150,23 +164,29 @@ func decodeEvent(payload []byte) (Event, error) {
 	switch {
 	case strings.HasPrefix(ev.Type, "checkout.session."):
 		if obj, ok := dataObject(env, "checkout.session"); ok {
-			ev.SessionID = obj.str("id")
-			ev.PaymentStatus = obj.str("payment_status")
-			ev.PaymentIntentID = obj.expandableID("payment_intent")
-			ev.ClientReferenceID = obj.str("client_reference_id")
-			ev.Currency = obj.str("currency")
-			ev.AmountTotal = obj.int("amount_total")
-			ev.Metadata = obj.strMap("metadata")
 			// No field is required: the registration is matched by its
 			// metadata alone, and the store keeps what is present.
+			s := readSession(obj)
+			ev.SessionID = s.ID
+			ev.PaymentStatus = s.PaymentStatus
+			ev.PaymentIntentID = s.PaymentIntentID
+			ev.ClientReferenceID = s.ClientReferenceID
+			ev.Currency = s.Currency
+			ev.AmountTotal = s.AmountTotal
+			ev.Metadata = s.Metadata
 		}
 	case ev.Type == EventChargeRefunded:
 		if obj, ok := dataObject(env, "charge"); ok {
 			ev.ChargeID = obj.str("id")
 			ev.ChargePaymentIntentID = obj.expandableID("payment_intent")
+			ev.ChargeCurrency = obj.str("currency")
 			ev.ChargeAmount = obj.int("amount")
 			ev.ChargeAmountRefunded = obj.int("amount_refunded")
 			ev.ChargeRefunded = obj.bool("refunded")
+		}
+	case strings.HasPrefix(ev.Type, "charge.dispute."):
+		if obj, ok := dataObject(env, "dispute"); ok {
+			readDispute(&ev, obj)
 		}
 	}
 	return ev, env.err()
