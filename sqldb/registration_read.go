@@ -12,25 +12,28 @@ import (
 const registrationCols = `r.id, r.club_id, r.tryout_id, r.parent_id, r.player_id, r.status, r.method,
 	r.amount_cents, r.currency, r.promo_code_id, r.stripe_checkout_session_id, r.checkout_url,
 	r.checkout_expires_at, r.stripe_payment_intent_id, r.amount_paid_cents, r.checkout_attempts,
-	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at,
-	c.slug, pa.email, pa.first_name, pa.last_name, pl.first_name, pl.last_name, t.name`
+	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at, r.awaiting_async_payment,
+	c.slug, pa.email, pa.first_name, pa.last_name, pa.phone, pl.first_name, pl.last_name,
+	pl.birth_date, pl.grade, pl.position, pl.height_inches, pc.code, t.name, t.timezone`
 
 const registrationFrom = ` FROM registrations r
 	JOIN clubs c ON c.id = r.club_id
 	JOIN parents pa ON pa.id = r.parent_id
 	JOIN players pl ON pl.id = r.player_id
-	JOIN tryouts t ON t.id = r.tryout_id`
+	JOIN tryouts t ON t.id = r.tryout_id
+	LEFT JOIN promo_codes pc ON pc.id = r.promo_code_id`
 
 func scanRegistration(s scanner) (basketball.Registration, error) {
 	var r basketball.Registration
-	var promo, session, checkoutURL, pi sql.NullString
-	var paidAmount sql.NullInt64
+	var promo, session, checkoutURL, pi, promoCode sql.NullString
+	var paidAmount, grade, height sql.NullInt64
 	var checkoutExp, hold, created, paid, sent, account timeCol
 	err := s.Scan(&r.ID, &r.ClubID, &r.TryoutID, &r.ParentID, &r.PlayerID, &r.Status, &r.Method,
 		&r.AmountCents, &r.Currency, &promo, &session, &checkoutURL,
 		&checkoutExp, &pi, &paidAmount, &r.CheckoutAttempts,
-		&hold, &created, &paid, &sent, &account,
-		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.PlayerFirstName, &r.PlayerLastName, &r.TryoutName)
+		&hold, &created, &paid, &sent, &account, &r.AwaitingAsyncPayment,
+		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.ParentPhone, &r.PlayerFirstName, &r.PlayerLastName,
+		&r.PlayerBirthDate, &grade, &r.PlayerPosition, &height, &promoCode, &r.TryoutName, &r.TryoutTimeZone)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, err
@@ -43,6 +46,7 @@ func scanRegistration(s scanner) (basketball.Registration, error) {
 	}
 	r.CheckoutExpiresAt, r.HoldUntil, r.CreatedAt, r.PaidAt, r.ConfirmationSentAt = checkoutExp.Ptr(), hold.T, created.T, paid.Ptr(), sent.Ptr()
 	r.AccountCreatedAt = account.Ptr()
+	r.PlayerGrade, r.PlayerHeightInches, r.PromoCode = intPtr(grade), intPtr(height), promoCode.String
 	return r, nil
 }
 
@@ -64,14 +68,44 @@ func (db *DB) registration(ctx context.Context, q querier, id string, lock bool)
 	return r, err
 }
 
+// intPtr returns a nullable integer column as *int.
+func intPtr(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
+// possibleDuplicate is true for a pending or paid registration when another
+// parent (a different email) has a pending or paid registration of a
+// player with the same name, in any letter case, and birth date for the
+// same tryout. It is computed when read, so it needs no column and is
+// never stale.
+const possibleDuplicate = `(r.status IN ('pending', 'paid') AND EXISTS (SELECT 1 FROM registrations r2
+		JOIN players pl2 ON pl2.id = r2.player_id
+		JOIN parents pa2 ON pa2.id = r2.parent_id
+	WHERE r2.tryout_id = r.tryout_id AND r2.id <> r.id AND r2.status IN ('pending', 'paid')
+		AND pl2.first_name_key = pl.first_name_key AND pl2.last_name_key = pl.last_name_key
+		AND pl2.birth_date = pl.birth_date AND pa2.email <> pa.email))`
+
+// withExtra scans a row of registrationCols followed by more columns.
+type withExtra struct {
+	s     scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
+
 // ListRegistrations returns the club's registrations, oldest first,
-// optionally only those with the given status.
+// optionally only those with the given status, each with
+// PossibleDuplicate filled in.
 func (db *DB) ListRegistrations(ctx context.Context, clubSlug, status string) ([]basketball.Registration, error) {
 	club, err := clubBySlug(ctx, db.sql, clubSlug)
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + registrationCols + registrationFrom + ` WHERE r.club_id = $1`
+	q := `SELECT ` + registrationCols + `, ` + possibleDuplicate + registrationFrom + ` WHERE r.club_id = $1`
 	args := []any{club.ID}
 	if status != "" {
 		q += ` AND r.status = $2`
@@ -84,10 +118,12 @@ func (db *DB) ListRegistrations(ctx context.Context, clubSlug, status string) ([
 	defer rows.Close()
 	out := []basketball.Registration{}
 	for rows.Next() {
-		r, err := scanRegistration(rows)
+		var dup bool
+		r, err := scanRegistration(withExtra{rows, []any{&dup}})
 		if err != nil {
 			return nil, err
 		}
+		r.PossibleDuplicate = dup
 		out = append(out, r)
 	}
 	return out, rows.Err()
