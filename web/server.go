@@ -27,6 +27,7 @@ type Store interface {
 	Tryout(ctx context.Context, clubSlug, tryoutID string) (basketball.Tryout, error)
 	CreateRegistration(ctx context.Context, clubSlug string, req basketball.RegistrationRequest, opts sqldb.CreateOptions) (basketball.Registration, error)
 	Registration(ctx context.Context, id string) (basketball.Registration, error)
+	PlayerRegisteredAgain(ctx context.Context, id string) (bool, error)
 	BeginCheckout(ctx context.Context, id string) (basketball.Registration, bool, error)
 	AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error
 	ReleaseCheckout(ctx context.Context, id string, attempt int) error
@@ -60,6 +61,7 @@ type Config struct {
 	InlinePostPayment  time.Duration // bound on the promo path's inline step; default 5s
 	PromoJobDelay      time.Duration // when the job re-checks a free registration; default 1m
 	TestMode           bool          // the offline test checkout is active: pages say so
+	HomeClub           string        // when set, the root page links this club's form (the demo's club)
 	AdditionalHandlers map[string]http.Handler
 }
 

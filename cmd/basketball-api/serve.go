@@ -53,6 +53,8 @@ type serviceOptions struct {
 	testMode bool
 	// handlers are extra routes (the test checkout's pages).
 	handlers map[string]http.Handler
+	// homeClub is the club the root page links to (the demo's).
+	homeClub string
 }
 
 // postPaymentStep wires Keycloak (when configured) and the mailer.
@@ -128,7 +130,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	srv := web.NewServer(web.Config{
 		PublicURL: cfg.PublicURL, WebhookSecret: cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
-		TestMode: opts.testMode, AdditionalHandlers: opts.handlers,
+		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, HomeClub: opts.homeClub,
 	}, web.Deps{Store: db, Checkout: checkout, Logger: logger, Metrics: metrics,
 		PostPayment: func(ctx context.Context, id string) (*web.Account, error) {
 			acct, err := step.Run(ctx, id)
@@ -160,6 +162,9 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	addr := ln.Addr().String()
+	if checkout == nil {
+		logger.Warn("card payment is off: STRIPE_SECRET_KEY is not set, so registrations with an amount due are refused (503 payments_not_configured); free tryouts and promo codes that cover the fee still work")
+	}
 	logger.Info("listening", "addr", addr, "database", db.Engine(), "public_url", cfg.PublicURL,
 		"card_payments", checkout != nil)
 	if opts.banner != nil {
