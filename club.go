@@ -25,6 +25,9 @@ type ClubInput struct {
 	EmailFrom string
 }
 
+// SlugRule says in words what ValidSlug accepts.
+const SlugRule = "must be 2 to 63 lower-case letters, digits or dashes, starting with a letter or digit"
+
 // ValidSlug reports whether s is a well-formed club slug.
 func ValidSlug(s string) bool { return slugRE.MatchString(s) }
 
@@ -39,7 +42,7 @@ func (in *ClubInput) Normalize() {
 func (in ClubInput) Validate() error {
 	f := map[string]string{}
 	if !ValidSlug(in.Slug) {
-		f["slug"] = "must match ^[a-z0-9][a-z0-9-]{1,62}$"
+		f["slug"] = SlugRule
 	}
 	checkName(f, "name", in.Name, 200)
 	if in.EmailFrom != "" && !ValidEmail(in.EmailFrom) {

@@ -32,24 +32,32 @@ type Registration struct {
 	PaidAt                  *time.Time `json:"paid_at"`
 	ConfirmationSentAt      *time.Time `json:"confirmation_sent_at"`
 	AccountCreatedAt        *time.Time `json:"-"`
+	// AwaitingAsyncPayment: the checkout completed with a delayed payment
+	// method (a bank debit) and Stripe has yet to say whether it arrived.
+	AwaitingAsyncPayment bool `json:"-"`
 
 	// Denormalised for listings and pages; filled by the store's reads.
-	ClubSlug        string `json:"club"`
-	ParentEmail     string `json:"parent_email"`
-	ParentFirstName string `json:"parent_first_name"`
-	ParentLastName  string `json:"parent_last_name"`
-	ParentPhone     string `json:"parent_phone"`
-	PlayerFirstName string `json:"player_first_name"`
-	PlayerLastName  string `json:"player_last_name"`
-	PlayerBirthDate string `json:"player_birth_date"`
-	PlayerGrade     *int   `json:"player_grade"`
-	PlayerPosition  string `json:"player_position"`
-	PlayerHeight    *int   `json:"player_height_inches"`
-	PromoCode       string `json:"promo_code"`
-	TryoutName      string `json:"tryout_name"`
-	// AwaitingAsyncPayment: the checkout completed with a delayed payment
-	// method and Stripe has yet to say whether the money arrived.
-	AwaitingAsyncPayment bool `json:"-"`
+	ClubSlug           string `json:"club"`
+	ParentEmail        string `json:"parent_email"`
+	ParentFirstName    string `json:"parent_first_name"`
+	ParentLastName     string `json:"parent_last_name"`
+	ParentPhone        string `json:"parent_phone"`
+	PlayerFirstName    string `json:"player_first_name"`
+	PlayerLastName     string `json:"player_last_name"`
+	PlayerBirthDate    string `json:"player_birth_date"` // YYYY-MM-DD
+	PlayerGrade        *int   `json:"player_grade"`
+	PlayerPosition     string `json:"player_position"`
+	PlayerHeightInches *int   `json:"player_height_inches"`
+	PromoCode          string `json:"promo_code"` // as the club wrote it; "" for none
+	TryoutName         string `json:"tryout_name"`
+	TryoutTimeZone     string `json:"tryout_timezone"`
+
+	// PossibleDuplicate is set by listings when another parent (a
+	// different email) has a pending or paid registration of a player
+	// with the same name (any letter case) and birth date for the same
+	// tryout. Separated parents do register one child twice; staff decide.
+	// Only a pending or paid registration is flagged.
+	PossibleDuplicate bool `json:"possible_duplicate"`
 }
 
 // RegistrationRequest is what a parent submits, by JSON or by the form.

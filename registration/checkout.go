@@ -90,3 +90,33 @@ func (s *Service) openCheckout(ctx context.Context, reg basketball.Registration)
 	}
 	return sess.URL, nil
 }
+
+// PayBlocker says why paying this registration now cannot work, in words
+// for the parent, or "" when the checkout will take it: what BeginCheckout
+// checks, asked before a page offers the button. t is its tryout.
+func (s *Service) PayBlocker(ctx context.Context, reg basketball.Registration, t basketball.Tryout) (string, error) {
+	switch {
+	case reg.Method != basketball.MethodCard || !basketball.CanPayAgain(reg.Status):
+		return "This registration cannot be paid.", nil
+	case s.payments == nil:
+		return "Card payment is not available on this site right now.", nil
+	case reg.Status == basketball.StatusPending:
+		if reg.AwaitingAsyncPayment {
+			return "The payment of this registration is being processed.", nil
+		}
+		return "", nil
+	}
+	// An expired registration comes back only while its tryout takes
+	// registrations, has a seat, and the player has not registered again.
+	switch again, err := s.store.PlayerRegisteredAgain(ctx, reg.ID); {
+	case err != nil:
+		return "", err
+	case again:
+		return "This player has registered again for this tryout since; that newer registration is the one to pay.", nil
+	case !t.AcceptsRegistrations(s.store.Now()):
+		return "Registration for this tryout is closed.", nil
+	case t.SeatsLeft != nil && *t.SeatsLeft == 0:
+		return "The tryout is full now.", nil
+	}
+	return "", nil
+}

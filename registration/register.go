@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"basketball"
@@ -21,6 +22,9 @@ type Registered struct {
 // Session. When Stripe fails, the error is EPaymentUnavailable with the
 // registration's id: it stays pending and can be paid later.
 func (s *Service) Register(ctx context.Context, club string, req basketball.RegistrationRequest) (Registered, error) {
+	if err := s.Check(ctx, club, req); err != nil {
+		return Registered{}, err
+	}
 	reg, err := s.store.CreateRegistration(ctx, club, req, basketball.CreateOptions{
 		CardEnabled: s.payments != nil, JobDelay: s.cfg.PromoJobDelay,
 	})
@@ -70,3 +74,5 @@ func (s *Service) inlinePostPayment(ctx context.Context, id string) *basketball.
 		return nil
 	}
 }
+
+func asError(err error, e **basketball.Error) bool { return errors.As(err, e) }

@@ -32,6 +32,7 @@ type Store interface {
 	Tryout(ctx context.Context, clubSlug, tryoutID string) (basketball.Tryout, error)
 	CreateRegistration(ctx context.Context, clubSlug string, req basketball.RegistrationRequest, opts basketball.CreateOptions) (basketball.Registration, error)
 	Registration(ctx context.Context, id string) (basketball.Registration, error)
+	PlayerRegisteredAgain(ctx context.Context, id string) (bool, error)
 	BeginCheckout(ctx context.Context, id string) (basketball.Registration, bool, error)
 	AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error
 	ReleaseCheckout(ctx context.Context, id string, attempt int) error

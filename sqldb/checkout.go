@@ -95,12 +95,11 @@ func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration,
 	if !t.AcceptsRegistrations(now) {
 		return basketball.Errorf(basketball.ERegistrationClosed, "registration for %q is closed", t.Name)
 	}
-	var active int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations r WHERE r.tryout_id = $1 AND r.player_id = $2 AND r.id <> $3
-		AND `+holdsSeat, r.TryoutID, r.PlayerID, r.ID).Scan(&active); err != nil {
-		return fmt.Errorf("find registrations: %w", err)
+	again, err := db.registeredAgain(ctx, tx, r.ID, now)
+	if err != nil {
+		return err
 	}
-	if active > 0 {
+	if again {
 		return basketball.Errorf(basketball.ENotPayable, "this player has a newer registration for this tryout")
 	}
 	_, err = db.transition(ctx, tx, r, basketball.TriggerPayAgain, now, set("hold_until", db.ts(now.Add(InitialHold))))

@@ -9,6 +9,11 @@
 // not need because its write transactions are serialised). That costs far
 // less than two generated query packages would. Each engine has its own
 // numbered migrations, embedded and applied by goose, followed by River's.
+//
+// Migrations hold a lock: a PostgreSQL advisory lock, or on SQLite an
+// flock on a file named like the database plus ".migrate-lock", which
+// exists only while a migration runs (see lockFile for why removing it is
+// safe).
 package sqldb
 
 import (
@@ -25,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -49,6 +55,7 @@ const (
 // DB is the store. It is safe for concurrent use.
 type DB struct {
 	sql     *sql.DB
+	listen  *pgxpool.Pool // PostgreSQL: River's LISTEN connection comes from here
 	engine  string
 	path    string     // the SQLite file
 	guard   *fileGuard // nil on PostgreSQL
@@ -167,6 +174,21 @@ func Open(ctx context.Context, rawURL string, opts Options) (_ *DB, err error) {
 			return nil, fmt.Errorf("database unreadable: %w", err)
 		}
 	}
+	if engine == Postgres {
+		// River's workers LISTEN for new jobs on a connection of their own
+		// (database/sql cannot hold one); the pool connects only when a
+		// queue starts.
+		pc, err := pgxpool.ParseConfig(rawURL)
+		if err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("database URL: %w", redact(err, rawURL))
+		}
+		pc.MinConns, pc.MaxConns = 0, 1
+		if db.listen, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("listener pool: %w", redact(err, rawURL))
+		}
+	}
 	db.jobs = opts.Jobs
 	if db.jobs == nil {
 		if db.jobs, err = newRiverInserter(db.RiverDriver()); err != nil {
@@ -245,8 +267,14 @@ func redact(err error, rawURL string) error {
 	return err
 }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.sql.Close()
+	if db.listen != nil {
+		db.listen.Close()
+	}
+	return err
+}
 
 // Engine returns SQLite or Postgres.
 func (db *DB) Engine() string { return db.engine }
@@ -261,12 +289,14 @@ func (db *DB) Now() time.Time { return db.now().UTC() }
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // RiverDriver returns River's driver for this database; both work jobs and
-// insert them with the same *sql.Tx the store uses.
+// insert them with the same *sql.Tx the store uses. On PostgreSQL, workers
+// are woken by LISTEN/NOTIFY (through a pgx connection) instead of polling
+// only; SQLite has no notifications, and River polls it.
 func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 	if db.engine == SQLite {
 		return riversqlite.New(db.sql)
 	}
-	return riverdatabasesql.New(db.sql)
+	return riverdatabasesql.NewWithPgxListener(db.sql, db.listen)
 }
 
 // migrationLock is the PostgreSQL advisory lock key held while migrating.

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 
@@ -41,5 +42,12 @@ func TestConcurrentMigrations(t *testing.T) {
 			t.Fatalf("migrate again: %v", err)
 		}
 		sqldbtest.MustClub(t, db, "tigers")
+		// The migration lock is a file beside the SQLite file only while
+		// a migration runs.
+		if path := sqldb.SQLitePath(url); path != "" {
+			if _, err := os.Stat(path + ".migrate-lock"); !os.IsNotExist(err) {
+				t.Errorf("%s.migrate-lock is left behind (%v)", path, err)
+			}
+		}
 	})
 }

@@ -50,31 +50,14 @@ func (db *DB) CreatePromo(ctx context.Context, clubSlug string, in basketball.Pr
 }
 
 func promoByCode(ctx context.Context, q querier, clubID, code string) (basketball.PromoCode, error) {
-	var p basketball.PromoCode
-	var pct, maxUses sql.NullInt64
-	var amount sql.NullInt64
-	var expires, created timeCol
-	err := q.QueryRowContext(ctx, `SELECT id, club_id, code, percent_off, amount_off_cents, max_uses, uses, expires_at, created_at
-		FROM promo_codes WHERE club_id = $1 AND code_key = $2`, clubID, basketball.PromoKey(code)).
-		Scan(&p.ID, &p.ClubID, &p.Code, &pct, &amount, &maxUses, &p.Uses, &expires, &created)
+	p, err := scanPromo(q.QueryRowContext(ctx, `SELECT `+promoCols+` FROM promo_codes WHERE club_id = $1 AND code_key = $2`,
+		clubID, basketball.PromoKey(code)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, basketball.Errorf(basketball.EInvalidPromo, "promo code %q is not valid", basketball.Echo(code))
 	}
 	if err != nil {
 		return p, fmt.Errorf("promo code: %w", err)
 	}
-	if pct.Valid {
-		v := int(pct.Int64)
-		p.PercentOff = &v
-	}
-	if amount.Valid {
-		p.AmountOffCents = &amount.Int64
-	}
-	if maxUses.Valid {
-		v := int(maxUses.Int64)
-		p.MaxUses = &v
-	}
-	p.ExpiresAt, p.CreatedAt = expires.Ptr(), created.T
 	return p, nil
 }
 

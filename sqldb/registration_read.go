@@ -18,7 +18,7 @@ const registrationCols = `r.id, r.club_id, r.tryout_id, r.parent_id, r.player_id
 	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at, r.awaiting_async_payment,
 	c.slug, pa.email, r.parent_first_name, r.parent_last_name, r.parent_phone,
 	pl.first_name, pl.last_name, pl.birth_date, r.player_grade, r.player_position, r.player_height_inches,
-	COALESCE(pc.code, ''), t.name`
+	pc.code, t.name, t.timezone`
 
 const registrationFrom = ` FROM registrations r
 	JOIN clubs c ON c.id = r.club_id
@@ -29,16 +29,15 @@ const registrationFrom = ` FROM registrations r
 
 func scanRegistration(s scanner) (basketball.Registration, error) {
 	var r basketball.Registration
-	var promo, session, checkoutURL, pi sql.NullString
+	var promo, session, checkoutURL, pi, promoCode sql.NullString
 	var paidAmount, grade, height sql.NullInt64
 	var checkoutExp, hold, created, paid, sent, account timeCol
 	err := s.Scan(&r.ID, &r.ClubID, &r.TryoutID, &r.ParentID, &r.PlayerID, &r.Status, &r.Method,
 		&r.AmountCents, &r.Currency, &promo, &session, &checkoutURL,
 		&checkoutExp, &pi, &paidAmount, &r.CheckoutAttempts,
 		&hold, &created, &paid, &sent, &account, &r.AwaitingAsyncPayment,
-		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.ParentPhone,
-		&r.PlayerFirstName, &r.PlayerLastName, &r.PlayerBirthDate, &grade, &r.PlayerPosition, &height,
-		&r.PromoCode, &r.TryoutName)
+		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.ParentPhone, &r.PlayerFirstName, &r.PlayerLastName,
+		&r.PlayerBirthDate, &grade, &r.PlayerPosition, &height, &promoCode, &r.TryoutName, &r.TryoutTimeZone)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, err
@@ -51,7 +50,7 @@ func scanRegistration(s scanner) (basketball.Registration, error) {
 	}
 	r.CheckoutExpiresAt, r.HoldUntil, r.CreatedAt, r.PaidAt, r.ConfirmationSentAt = checkoutExp.Ptr(), hold.T, created.T, paid.Ptr(), sent.Ptr()
 	r.AccountCreatedAt = account.Ptr()
-	r.PlayerGrade, r.PlayerHeight = intPtr(grade), intPtr(height)
+	r.PlayerGrade, r.PlayerHeightInches, r.PromoCode = intPtr(grade), intPtr(height), promoCode.String
 	return r, nil
 }
 
@@ -73,14 +72,44 @@ func (db *DB) registration(ctx context.Context, q querier, id string, lock bool)
 	return r, err
 }
 
+// intPtr returns a nullable integer column as *int.
+func intPtr(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
+// possibleDuplicate is true for a registration holding a seat (pending or
+// paid) when another parent (a different email) has one holding a seat of a
+// player with the same name, in any letter case, and birth date for the
+// same tryout. It is computed when read, so it needs no column and is
+// never stale.
+var possibleDuplicate = `(` + holdsSeat + ` AND EXISTS (SELECT 1 FROM registrations r2
+		JOIN players pl2 ON pl2.id = r2.player_id
+		JOIN parents pa2 ON pa2.id = r2.parent_id
+	WHERE r2.tryout_id = r.tryout_id AND r2.id <> r.id AND ` + statusIn("r2.status", basketball.SeatHoldingStatuses()) + `
+		AND pl2.first_name_key = pl.first_name_key AND pl2.last_name_key = pl.last_name_key
+		AND pl2.birth_date = pl.birth_date AND pa2.email <> pa.email))`
+
+// withExtra scans a row of registrationCols followed by more columns.
+type withExtra struct {
+	s     scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
+
 // ListRegistrations returns the club's registrations, oldest first,
-// optionally only those with the given status.
+// optionally only those with the given status, each with
+// PossibleDuplicate filled in.
 func (db *DB) ListRegistrations(ctx context.Context, clubSlug, status string) ([]basketball.Registration, error) {
 	club, err := clubBySlug(ctx, db.sql, clubSlug)
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + registrationCols + registrationFrom + ` WHERE r.club_id = $1`
+	q := `SELECT ` + registrationCols + `, ` + possibleDuplicate + registrationFrom + ` WHERE r.club_id = $1`
 	args := []any{club.ID}
 	if status != "" {
 		q += ` AND r.status = $2`
@@ -93,10 +122,12 @@ func (db *DB) ListRegistrations(ctx context.Context, clubSlug, status string) ([
 	defer rows.Close()
 	out := []basketball.Registration{}
 	for rows.Next() {
-		r, err := scanRegistration(rows)
+		var dup bool
+		r, err := scanRegistration(withExtra{rows, []any{&dup}})
 		if err != nil {
 			return nil, err
 		}
+		r.PossibleDuplicate = dup
 		out = append(out, r)
 	}
 	return out, rows.Err()

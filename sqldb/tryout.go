@@ -142,10 +142,3 @@ func scanTryout(s scanner) (basketball.Tryout, error) {
 	return t, nil
 }
 
-func intPtr(v sql.NullInt64) *int {
-	if !v.Valid {
-		return nil
-	}
-	n := int(v.Int64)
-	return &n
-}

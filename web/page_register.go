@@ -90,6 +90,12 @@ type registerData struct {
 	page
 	Club    basketball.Club
 	Tryouts []tryoutView
+	// Open counts the tryouts a parent can choose (not full); without
+	// one, the form shows no fields.
+	Open int
+	// CardOff: card payment is not configured on this server; free
+	// tryouts and promo codes that cover the fee still work.
+	CardOff bool
 	Form    formValues
 	Errors  map[string]string
 }
@@ -111,9 +117,13 @@ func (s *Server) showRegisterForm(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	d := registerData{page: page{Title: "Register – " + club.Name, TestMode: s.cfg.TestMode, Message: msg},
-		Club: club, Form: form, Errors: errs}
+		Club: club, Form: form, Errors: errs, CardOff: !s.svc.CardPayments()}
+	only := ""
 	for _, t := range list {
 		v := tryoutView{ID: t.ID, Name: t.Name, When: when(t), Location: t.Location, Fee: basketball.FormatAmount(t.FeeCents, t.Currency)}
+		if t.FeeCents == 0 {
+			v.Fee = "free"
+		}
 		if t.SeatsLeft != nil {
 			v.Full = *t.SeatsLeft == 0
 			v.SeatsLeft = fmt.Sprintf("%d seats left", *t.SeatsLeft)
@@ -121,13 +131,18 @@ func (s *Server) showRegisterForm(w http.ResponseWriter, r *http.Request, status
 				v.SeatsLeft = "1 seat left"
 			}
 			if v.Full {
-				v.SeatsLeft = "full"
+				v.SeatsLeft = "full: no seats left"
 			}
+		}
+		if !v.Full {
+			d.Open++
+			only = v.ID
 		}
 		d.Tryouts = append(d.Tryouts, v)
 	}
-	if d.Form.TryoutID == "" && len(d.Tryouts) == 1 {
-		d.Form.TryoutID = d.Tryouts[0].ID
+	// A single tryout that can be chosen is chosen for the parent.
+	if d.Form.TryoutID == "" && d.Open == 1 {
+		d.Form.TryoutID = only
 	}
 	s.render(w, r, s.pages.register, status, d)
 }
@@ -144,6 +159,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	form := readForm(r)
 	req, errs := form.request()
+	s.checkForm(r.Context(), r.PathValue("club"), &req, errs)
 	if len(errs) > 0 {
 		s.showRegisterForm(w, r, http.StatusUnprocessableEntity, form, errs, "Please correct the fields marked below.")
 		return
@@ -176,7 +192,10 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.showRegisterForm(w, r, HTTPStatus(err), form, map[string]string{"tryout_id": e.Message}, e.Message)
-	case basketball.ETryoutFull, basketball.ERegistrationClosed, basketball.EPaymentsNotConfigured:
+	case basketball.EPaymentsNotConfigured:
+		msg := "This tryout has a fee, and card payment is not available on this site right now. A promo code that covers the whole fee still works."
+		s.showRegisterForm(w, r, HTTPStatus(err), form, map[string]string{"tryout_id": msg}, msg)
+	case basketball.ETryoutFull, basketball.ERegistrationClosed:
 		s.showRegisterForm(w, r, HTTPStatus(err), form, map[string]string{"tryout_id": e.Message}, e.Message)
 	case basketball.EPaymentUnavailable:
 		http.Redirect(w, r, "/registrations/"+e.RegistrationID+"?payment=unavailable", http.StatusSeeOther)

@@ -8,21 +8,67 @@ import (
 
 type registrationData struct {
 	page
-	Reg        basketball.Registration
-	Tryout     basketball.Tryout
+	Reg    basketball.Registration
+	Tryout basketball.Tryout
+	// StatusText is the status in a few words, as the parent should read
+	// it now; State picks the explanation the templates show.
 	StatusText string
+	State      string
 	When       string
 	Amount     string
-	CanPay     bool
+	HoldUntil  string // when a pending registration's seat hold ends, in the tryout's zone
+	// CanPay offers Pay now: only when paying can work. NoPayReason says
+	// why it is not offered, when that is worth saying.
+	CanPay      bool
+	NoPayReason string
 }
 
+// Registration page states, one per thing the parent must be told.
+const (
+	stateUnpaid     = "unpaid"     // pending, the parent has not come back from a checkout
+	stateConfirming = "confirming" // pending, back from the checkout: the payment is being confirmed
+	stateProcessing = "processing" // pending, a bank payment is being settled
+	statePaid       = "paid"
+	stateExpired    = "expired"
+	stateFailed     = "failed"
+	stateRefunded   = "refunded"
+	stateCanceled   = "canceled"
+)
+
 var statusText = map[string]string{
-	basketball.StatusPending:       "Waiting for payment",
-	basketball.StatusPaid:          "Paid",
-	basketball.StatusExpired:       "Expired",
-	basketball.StatusPaymentFailed: "Payment failed",
-	basketball.StatusRefunded:      "Refunded",
-	basketball.StatusCanceled:      "Canceled",
+	stateUnpaid:     "Not paid yet",
+	stateConfirming: "Confirming payment",
+	stateProcessing: "Payment processing",
+	statePaid:       "Paid",
+	stateExpired:    "Expired",
+	stateFailed:     "Payment failed",
+	stateRefunded:   "Refunded",
+	stateCanceled:   "Canceled",
+}
+
+// registrationState says what is true of a registration for its parent.
+// returned is set when the parent has just come back from a checkout
+// that reported success (Stripe's success_url carries the session id).
+func registrationState(reg basketball.Registration, returned bool) string {
+	switch reg.Status {
+	case basketball.StatusPending:
+		switch {
+		case reg.AwaitingAsyncPayment:
+			return stateProcessing
+		case returned:
+			return stateConfirming
+		}
+		return stateUnpaid
+	case basketball.StatusPaid:
+		return statePaid
+	case basketball.StatusExpired:
+		return stateExpired
+	case basketball.StatusPaymentFailed:
+		return stateFailed
+	case basketball.StatusRefunded:
+		return stateRefunded
+	}
+	return stateCanceled
 }
 
 func (s *Server) registrationData(r *http.Request) (registrationData, error) {
@@ -34,16 +80,28 @@ func (s *Server) registrationData(r *http.Request) (registrationData, error) {
 	if err != nil {
 		return registrationData{}, err
 	}
+	sid := r.URL.Query().Get("session_id")
+	state := registrationState(reg, sid != "" && sid == reg.StripeCheckoutSessionID)
 	d := registrationData{
 		page: page{Title: "Registration – " + reg.PlayerFirstName, TestMode: s.cfg.TestMode},
-		Reg:  reg, Tryout: t, StatusText: statusText[reg.Status], When: when(t),
+		Reg:  reg, Tryout: t, State: state, StatusText: statusText[state], When: when(t),
 		Amount: basketball.FormatAmount(reg.AmountCents, reg.Currency),
-		// An expired registration can be paid again while its tryout has a
-		// seat; the checkout endpoint decides.
-		CanPay: (reg.Status == basketball.StatusPending || reg.Status == basketball.StatusExpired) &&
-			reg.Method == basketball.MethodCard && s.svc.CardPayments(),
 	}
-	return d, nil
+	if state == stateUnpaid {
+		d.HoldUntil = reg.HoldUntil.In(t.Loc()).Format("3:04 PM MST on January 2")
+	}
+	d.CanPay, d.NoPayReason, err = s.canPay(r, reg, t, state)
+	return d, err
+}
+
+// canPay decides whether Pay now can work (the service checks what the
+// checkout will), so a page never offers a button that then fails.
+func (s *Server) canPay(r *http.Request, reg basketball.Registration, t basketball.Tryout, state string) (bool, string, error) {
+	if reg.Method != basketball.MethodCard || (state != stateUnpaid && state != stateExpired) {
+		return false, "", nil
+	}
+	reason, err := s.svc.PayBlocker(r.Context(), reg, t)
+	return reason == "" && err == nil, reason, err
 }
 
 func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request) {
@@ -52,14 +110,18 @@ func (s *Server) registrationPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if d.Reg.Status == basketball.StatusPending {
+	// Refresh only while something is about to change by itself.
+	switch {
+	case d.State == stateConfirming:
 		d.Refresh = 3
-	}
-	if d.Reg.Status == basketball.StatusPaid && d.Reg.ConfirmationSentAt == nil {
+	case d.State == statePaid && d.Reg.ConfirmationSentAt == nil:
 		d.Refresh = 5
 	}
 	if r.URL.Query().Get("already") != "" {
-		d.Message = "This player is already registered for this tryout. If you have not paid yet, you can pay below."
+		d.Message = "This player is already registered for this tryout."
+		if d.CanPay {
+			d.Message += " It is not paid yet: you can pay below."
+		}
 	}
 	if r.URL.Query().Get("payment") == "unavailable" {
 		d.Message = "The payment provider did not answer. Your registration is saved; please try paying again."
@@ -74,7 +136,13 @@ func (s *Server) canceledPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	d.Title = "Payment canceled"
+	d.Title = map[string]string{
+		statePaid: "Already paid", stateRefunded: "Refunded", stateFailed: "Payment failed",
+		stateCanceled: "Registration canceled", stateProcessing: "Payment processing",
+	}[d.State]
+	if d.Title == "" {
+		d.Title = "Payment canceled"
+	}
 	s.render(w, r, s.pages.canceled, http.StatusOK, d)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"basketball"
 )
@@ -49,6 +50,8 @@ type page struct {
 	TestMode bool
 	Refresh  int
 	Message  string
+	// Link, when set, is shown under the message as LinkText.
+	Link, LinkText string
 }
 
 // render executes a page into a buffer first, so a template error becomes
@@ -87,8 +90,16 @@ func (s *Server) styleCSS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
-	s.renderMessage(w, r, http.StatusOK, "Tryout registration",
-		"Open your club's registration link, /clubs/<club>/register, to register a player.")
+	p := page{Title: "Tryout registration", TestMode: s.cfg.TestMode,
+		Message: "Open your club's registration link, /clubs/<club>/register, to register a player."}
+	if c := s.cfg.HomeClub; c != "" {
+		p.Message = "Register a player for a tryout:"
+		p.Link, p.LinkText = "/clubs/"+url.PathEscape(c)+"/register", "the registration form"
+		if club, err := s.svc.Club(r.Context(), c); err == nil {
+			p.LinkText = club.Name + " registration form"
+		}
+	}
+	s.render(w, r, s.pages.message, http.StatusOK, p)
 }
 
 // when formats a tryout's time span in its own time zone, as parents read

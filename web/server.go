@@ -23,10 +23,11 @@ type Config struct {
 	WebhookSecret      string
 	RateLimitPerMinute int
 	TrustProxy         bool
-	TestMode           bool // the offline test checkout is active: pages say so
+	TestMode           bool   // the offline test checkout is active: pages say so
+	HomeClub           string // when set, the root page links this club's form (the demo's club)
 	// NoMetrics turns /metrics off here (404): METRICS_ADDR serves
 	// MetricsHandler on an address of its own instead.
-	NoMetrics          bool
+	NoMetrics bool
 	AdditionalHandlers map[string]http.Handler
 }
 

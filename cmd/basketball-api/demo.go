@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -9,36 +12,47 @@ import (
 	"time"
 
 	"basketball"
+	"basketball/keycloak/keycloaktest"
 	"basketball/sqldb"
 	"basketball/stripe"
 	"basketball/testcheckout"
 )
 
 func (m *Main) demo(ctx context.Context, args []string) error {
-	fs := m.newFlags("demo", "demo [--db PATH]  (other settings from the environment, as for serve)")
-	dbPath := fs.String("db", "", "SQLite file to use (default: a fresh file in a temporary folder)")
-	if err := m.parse(fs, args); err != nil {
-		return err
+	fs := m.newFlags("demo", "demo [--db PATH] [--listen-addr ADDR] [serve's other flags; every setting also comes from the environment]")
+	dbPath := fs.String("db", "", "SQLite file to use and keep (default: a fresh file in a temporary folder, removed when the demo stops)")
+	// The demo always runs on its own SQLite file, whatever DATABASE_URL
+	// says; the placeholder is replaced once --db is known.
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return "sqlite:demo.db"
+		}
+		return m.Getenv(k)
 	}
-	if *dbPath == "" {
+	cfg, err := loadConfig(getenv, fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return m.flagError(err)
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if flagGiven(fs, "database-url") {
+		return usagef("--database-url: the demo runs on a SQLite file of its own; give it with --db PATH")
+	}
+	temporary := *dbPath == ""
+	if temporary {
 		dir, err := os.MkdirTemp("", "basketball-demo-")
 		if err != nil {
 			return err
 		}
+		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
-	// The demo always runs on its own SQLite file, whatever DATABASE_URL says.
-	getenv := func(k string) string {
-		if k == "DATABASE_URL" {
-			return "sqlite:" + *dbPath
-		}
-		return m.Getenv(k)
-	}
-	cfg, err := loadConfig(getenv, nil, nil)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	opts := serviceOptions{seed: seedDemo}
+	cfg.DatabaseURL = "sqlite:" + *dbPath
+	opts := serviceOptions{seed: seedDemo, homeClub: "demo"}
 	// Without a Stripe key, card payments go through the local test
 	// checkout, which signs its events with the demo's own secret.
 	tc, tcErr := testcheckout.New(cfg.StripeSecretKey, "", "", "")
@@ -49,8 +63,17 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		tc.WebhookSecret = cfg.StripeWebhookSecret
 		opts.checkout, opts.handlers, opts.testMode = tc, tc.Routes(), true
 	}
+	// Without Keycloak, parents' logins go to an in-process stand-in, so
+	// the confirmation email carries a login that works and can be tried.
+	var kc *keycloaktest.Server
+	if cfg.KeycloakURL == "" {
+		if kc, err = startKeycloakStandIn(&cfg); err != nil {
+			return err
+		}
+		defer kc.Close()
+	}
 	opts.listening = func(cfg *Config, addr string) {
-		if m.Getenv("PUBLIC_URL") == "" {
+		if m.Getenv("PUBLIC_URL") == "" && !flagGiven(fs, "public-url") {
 			cfg.PublicURL = "http://" + browsable(addr)
 		}
 		if tc != nil {
@@ -58,25 +81,50 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			tc.WebhookURL = "http://" + browsable(addr) + "/webhooks/stripe"
 		}
 	}
-	opts.banner = func(cfg Config, addr string) {
-		fmt.Fprintf(m.Stdout, "\nbasketball-api demo is running (database %s)\n", *dbPath)
-		fmt.Fprintf(m.Stdout, "  registration form: %s/clubs/demo/register\n", cfg.PublicURL)
-		fmt.Fprintf(m.Stdout, "  tryouts (JSON):    %s/api/v1/clubs/demo/tryouts\n", cfg.PublicURL)
-		fmt.Fprintf(m.Stdout, "  promo code:        FREE (100%% off)\n")
-		if tc != nil {
-			fmt.Fprintf(m.Stdout, "  card payments:     TEST MODE, local test checkout (no Stripe key set)\n")
-		} else {
-			fmt.Fprintf(m.Stdout, "  card payments:     Stripe (STRIPE_SECRET_KEY is set)\n")
-		}
-		if cfg.SMTPURL == "" {
-			abs, _ := filepath.Abs(cfg.MailDir)
-			fmt.Fprintf(m.Stdout, "  emails go to:      %s/\n", abs)
-		} else {
-			fmt.Fprintf(m.Stdout, "  emails go to:      the SMTP server in SMTP_URL\n")
-		}
-		fmt.Fprintln(m.Stdout, "Press Ctrl-C to stop.")
-	}
+	opts.banner = func(cfg Config, addr string) { m.demoBanner(cfg, *dbPath, temporary, tc != nil, kc) }
 	return m.runService(ctx, cfg, opts)
+}
+
+// startKeycloakStandIn serves keycloaktest's fake Keycloak on a free
+// loopback port, with a fresh secret, and points cfg at it. Only the demo
+// does this; serve never does.
+func startKeycloakStandIn(cfg *Config) (*keycloaktest.Server, error) {
+	kc, err := keycloaktest.Start("127.0.0.1:0", "demo", "basketball-api", rand.Text())
+	if err != nil {
+		return nil, fmt.Errorf("start the Keycloak stand-in: %w", err)
+	}
+	cfg.KeycloakURL, cfg.KeycloakRealm, cfg.KeycloakClientID, cfg.KeycloakClientSecret = kc.URL(), "demo", "basketball-api", kc.ClientSecret()
+	return kc, nil
+}
+
+// demoBanner says what a person needs to try the demo.
+func (m *Main) demoBanner(cfg Config, dbPath string, temporary, testCheckout bool, kc *keycloaktest.Server) {
+	w := m.Stdout
+	kept := ""
+	if temporary {
+		kept = ", removed when the demo stops; --db PATH keeps one"
+	}
+	fmt.Fprintf(w, "\nbasketball-api demo is running (database %s%s)\n", dbPath, kept)
+	fmt.Fprintf(w, "  registration form: %s/clubs/demo/register\n", cfg.PublicURL)
+	fmt.Fprintf(w, "  tryouts (JSON):    %s/api/v1/clubs/demo/tryouts\n", cfg.PublicURL)
+	fmt.Fprintf(w, "  promo code:        FREE (100%% off)\n")
+	if testCheckout {
+		fmt.Fprintf(w, "  card payments:     TEST MODE, local test checkout (no Stripe key set)\n")
+	} else {
+		fmt.Fprintf(w, "  card payments:     Stripe (STRIPE_SECRET_KEY is set)\n")
+	}
+	if kc != nil {
+		fmt.Fprintf(w, "  parent logins:     TEST MODE, in-process Keycloak stand-in (KEYCLOAK_URL not set); try an emailed login at %s/test-login\n", kc.URL())
+	} else {
+		fmt.Fprintf(w, "  parent logins:     Keycloak at %s\n", cfg.KeycloakURL)
+	}
+	if cfg.SMTPURL == "" {
+		abs, _ := filepath.Abs(cfg.MailDir)
+		fmt.Fprintf(w, "  emails go to:      %s/\n", abs)
+	} else {
+		fmt.Fprintf(w, "  emails go to:      the SMTP server in SMTP_URL\n")
+	}
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }
 
 // browsable turns a listen address into one a browser can open: ":8080"

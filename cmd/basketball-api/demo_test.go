@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"basketball/email/emailtest"
 	"basketball/sqldb/sqldbtest"
 )
 
@@ -38,6 +41,9 @@ func TestDemo(t *testing.T) {
 	if status, body := mustGet(t, srv.url("/clubs/demo/register")); status != http.StatusOK || !strings.Contains(body, "U14") {
 		t.Errorf("registration form: %d\n%.1000s", status, body)
 	}
+	if _, body := mustGet(t, srv.url("/")); !strings.Contains(body, `href="/clubs/demo/register"`) {
+		t.Errorf("the root page does not link the demo club:\n%s", body)
+	}
 
 	// The FREE code (any letter case) pays the whole fee; the confirmation
 	// lands in the outbox.
@@ -58,7 +64,23 @@ func TestDemo(t *testing.T) {
 		reg.AmountCents == nil || *reg.AmountCents != 0 {
 		t.Errorf("free registration: %d %s", resp.StatusCode, b)
 	} else {
-		mustEventuallyEmail(t, mailDir)
+		// Without KEYCLOAK_URL the demo's Keycloak stand-in made the
+		// parent's account: the emailed password logs in there.
+		mail := mustEventuallyEmail(t, mailDir)
+		login := mustLoginPage(t, banner)
+		pw := mustField(t, mail, "Password:")
+		if !strings.Contains(mail, "Log in:   "+strings.TrimSuffix(login, "/test-login")) {
+			t.Errorf("the email's login link is not the stand-in's:\n%s", mail)
+		}
+		if !mustCheckPassword(t, login, "parent1@example.com", pw) {
+			t.Errorf("the emailed password %q does not log in", pw)
+		}
+		if mustCheckPassword(t, login, "parent1@example.com", pw+"x") {
+			t.Error("the stand-in accepts a wrong password")
+		}
+		if status, body := mustGet(t, login); status != http.StatusOK || !strings.Contains(body, "TEST MODE") {
+			t.Errorf("login page: %d\n%s", status, body)
+		}
 	}
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("demo exited %d; stderr:\n%s", code, srv.stderr.String())
@@ -97,8 +119,9 @@ func mustDemoTryout(t *testing.T, srv *running) map[string]any {
 	return tr
 }
 
-// mustEventuallyEmail polls the outbox until an .eml file appears.
-func mustEventuallyEmail(t *testing.T, dir string) {
+// mustEventuallyEmail polls the outbox until an .eml file appears and
+// returns its text.
+func mustEventuallyEmail(t *testing.T, dir string) string {
 	t.Helper()
 	deadline := time.Now().Add(waitLimit)
 	for time.Now().Before(deadline) {
@@ -110,9 +133,89 @@ func mustEventuallyEmail(t *testing.T, dir string) {
 			if !strings.Contains(string(b), "parent1@example.com") {
 				t.Errorf("email %s is not to the parent:\n%.2000s", files[0], b)
 			}
-			return
+			m, err := emailtest.ParseEML(b)
+			if err != nil {
+				t.Fatalf("parse %s: %v", files[0], err)
+			}
+			return m.Text
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("no .eml file in %s", dir)
+	return ""
+}
+
+// mustLoginPage finds the stand-in's login page in the demo's banner.
+func mustLoginPage(t *testing.T, banner string) string {
+	t.Helper()
+	m := regexp.MustCompile(`TEST MODE.*(http://\S+/test-login)`).FindStringSubmatch(banner)
+	if m == nil {
+		t.Fatalf("the banner names no TEST MODE login page:\n%s", banner)
+	}
+	return m[1]
+}
+
+// mustField returns what follows label on its line of text.
+func mustField(t *testing.T, text, label string) string {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		if _, v, ok := strings.Cut(line, label); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no %q in:\n%s", label, text)
+	return ""
+}
+
+// mustCheckPassword asks the stand-in, through its login form, whether
+// the password logs in.
+func mustCheckPassword(t *testing.T, loginURL, email, password string) bool {
+	t.Helper()
+	resp, err := http.PostForm(loginURL, url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login check: %d %s", resp.StatusCode, b)
+	}
+	return strings.Contains(string(b), "The password is valid")
+}
+
+// TestDemoCleansUp: without --db the demo works in a temporary folder and
+// removes it when it stops; --listen-addr works as for serve.
+func TestDemoCleansUp(t *testing.T) {
+	t.Parallel()
+	srv := mustStart(t, map[string]string{"MAIL_DIR": t.TempDir()}, "demo", "--listen-addr", "127.0.0.1:0")
+	m := regexp.MustCompile(`database (\S+), removed when the demo stops`).FindStringSubmatch(srv.stdout.String())
+	if m == nil {
+		t.Fatalf("banner does not name a temporary database:\n%s", srv.stdout.String())
+	}
+	dir := filepath.Dir(m[1])
+	if _, err := os.Stat(m[1]); err != nil {
+		t.Fatalf("the demo's database: %v", err)
+	}
+	if !strings.HasPrefix(srv.addr, "127.0.0.1:") {
+		t.Errorf("--listen-addr 127.0.0.1:0 listens on %s", srv.addr)
+	}
+	if code := srv.stop(t); code != 0 {
+		t.Fatalf("demo exited %d; stderr:\n%s", code, srv.stderr.String())
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo left %s behind (%v)", dir, err)
+	}
+	// A database given with --db is the user's: kept, and no lock file.
+	keep := filepath.Join(t.TempDir(), "kept.db")
+	srv = mustStart(t, map[string]string{"MAIL_DIR": t.TempDir()}, "demo", "--listen-addr", "127.0.0.1:0", "--db", keep)
+	srv.stop(t)
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("--db file: %v", err)
+	}
+	if files, _ := filepath.Glob(keep + "*lock*"); len(files) != 0 {
+		t.Errorf("lock files left beside the database: %v", files)
+	}
+	if code, _, stderr := run(t, nil, "demo", "--database-url", "sqlite:x.db"); code != 2 || !strings.Contains(stderr, "--db") {
+		t.Errorf("demo --database-url: %d %s", code, stderr)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"strings"
 	"time"
 
@@ -43,6 +44,7 @@ func (m *Main) mailPreview(ctx context.Context, args []string) error {
 	}
 
 	var msg email.Message
+	unpaid := ""
 	if *regID == "" {
 		c := sampleConfirmation(publicURL)
 		switch *account {
@@ -76,6 +78,16 @@ func (m *Main) mailPreview(ctx context.Context, args []string) error {
 		if msg, err = step.Confirmation(ctx, reg, acct, *account == "existing"); err != nil {
 			return err
 		}
+		if reg.Status != basketball.StatusPaid {
+			// The confirmation is only ever sent for a paid registration;
+			// its "amount paid" would be false here.
+			unpaid = fmt.Sprintf("PREVIEW OF AN UNPAID REGISTRATION: %s is %s, no payment has been received, "+
+				"and this email is only sent once it is paid", reg.ID, reg.Status)
+			fmt.Fprintf(m.Stderr, "basketball-api: note: registration %s is %s, not paid: this is a preview of an unpaid registration\n", reg.ID, reg.Status)
+		}
+	}
+	if unpaid != "" {
+		fmt.Fprintf(m.Stdout, "*** %s ***\n\n", unpaid)
 	}
 	fmt.Fprintf(m.Stdout, "From: %s\nTo: %s\nSubject: %s\n\n", msg.From, msg.To, msg.Subject)
 	if *format != "html" {
@@ -85,9 +97,24 @@ func (m *Main) mailPreview(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "----- HTML part -----")
 	}
 	if *format != "text" {
-		fmt.Fprintln(m.Stdout, msg.HTML)
+		fmt.Fprintln(m.Stdout, withBanner(msg.HTML, unpaid))
 	}
 	return nil
+}
+
+// withBanner puts a warning at the top of an HTML email's body, so a
+// preview saved and opened in a browser carries it too.
+func withBanner(html, banner string) string {
+	if banner == "" {
+		return html
+	}
+	div := `<div style="background:#b42318;color:#fff;font-weight:700;padding:8px;text-align:center">` + template.HTMLEscapeString(banner) + `</div>`
+	if i := strings.Index(strings.ToLower(html), "<body"); i >= 0 {
+		if j := strings.Index(html[i:], ">"); j >= 0 {
+			return html[:i+j+1] + div + html[i+j+1:]
+		}
+	}
+	return div + html
 }
 
 // sampleConfirmation is a plausible registration for previews.

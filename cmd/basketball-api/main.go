@@ -11,11 +11,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // tryout time zones work on images without /usr/share/zoneinfo
-
-	"basketball"
 )
 
 const usage = `basketball-api: paid tryout registration for youth basketball clubs
@@ -23,10 +23,10 @@ const usage = `basketball-api: paid tryout registration for youth basketball clu
 Commands:
   serve                 run the HTTP server (applies migrations first)
   migrate               apply migrations and exit
-  club create           create a club
-  tryout create         create a tryout of a club
+  club create|list      create a club, or list the clubs
+  tryout create|list    create a tryout of a club, or list a club's tryouts
   tryout open|close     open or close a tryout for registration
-  promo create          create a promo code of a club
+  promo create|list     create a promo code of a club, or list a club's codes
   registrations list    list a club's registrations
   demo                  serve a demo club on a fresh SQLite file
   mail preview          render the confirmation email
@@ -51,7 +51,17 @@ type Main struct {
 	// demo accepts connections (tests use :0).
 	Ready func(addr string)
 
+	// Now is the clock for "in the past" checks; nil is time.Now.
+	Now func() time.Time
+
 	help func() // prints the usage of the command being parsed
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 func main() {
@@ -82,28 +92,6 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	return 1
 }
 
-// isClientError reports whether a store error was caused by the arguments.
-func isClientError(err error) bool {
-	switch basketball.ErrorCode(err) {
-	case basketball.EInvalid, basketball.EConflict, basketball.EClubNotFound, basketball.ETryoutNotFound, basketball.EInvalidPromo:
-		return true
-	}
-	return false
-}
-
-// describe renders a domain error on one line, with its bad fields.
-func describe(err error) string {
-	var e *basketball.Error
-	if !errors.As(err, &e) {
-		return err.Error()
-	}
-	msg := e.Message
-	for _, k := range sortedKeys(e.Fields) {
-		msg += fmt.Sprintf("; %s: %s", k, e.Fields[k])
-	}
-	return msg
-}
-
 func (m *Main) dispatch(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return usagef("no command given; run basketball-api --help")
@@ -125,27 +113,38 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.migrate(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
-	case "club", "tryout", "promo":
+	case "club", "tryout", "promo", "registrations", "mail":
 		s, r := sub()
-		switch {
-		case s == "create":
-			return m.create(ctx, cmd, r)
-		case cmd == "tryout" && (s == "open" || s == "close"):
-			return m.setTryoutOpen(ctx, s == "open", r)
+		run, ok := subcommands[cmd][s]
+		if !ok {
+			return m.unknownSubcommand(cmd, s)
 		}
-		return usagef("usage: basketball-api %s create [flags]", cmd)
-	case "registrations":
-		if s, r := sub(); s == "list" {
-			return m.listRegistrations(ctx, r)
-		}
-		return usagef("usage: basketball-api registrations list --club S [--status ST] [--format table|json|csv]")
-	case "mail":
-		if s, r := sub(); s == "preview" {
-			return m.mailPreview(ctx, r)
-		}
-		return usagef("usage: basketball-api mail preview [--registration ID]")
+		return run(m, ctx, r)
 	}
 	return usagef("unknown command %q; run basketball-api --help", cmd)
+}
+
+// subcommands are the commands that take a second word, by their first.
+var subcommands = map[string]map[string]func(m *Main, ctx context.Context, args []string) error{
+	"club":          {"create": (*Main).createClub, "list": (*Main).listClubs},
+	"tryout":        {"create": (*Main).createTryout, "list": (*Main).listTryouts, "open": (*Main).openTryout, "close": (*Main).closeTryout},
+	"promo":         {"create": (*Main).createPromo, "list": (*Main).listPromos},
+	"registrations": {"list": (*Main).listRegistrations},
+	"mail":          {"preview": (*Main).mailPreview},
+}
+
+// unknownSubcommand says which subcommands cmd has.
+func (m *Main) unknownSubcommand(cmd, sub string) error {
+	names := make([]string, 0, len(subcommands[cmd]))
+	for n := range subcommands[cmd] {
+		names = append(names, cmd+" "+n)
+	}
+	sort.Strings(names)
+	what := fmt.Sprintf("%q is not a subcommand of %s", sub, cmd)
+	if sub == "" || strings.HasPrefix(sub, "-") {
+		what = cmd + " needs a subcommand"
+	}
+	return usagef("%s; use one of: %s (add --help for a command's flags)", what, strings.Join(names, ", "))
 }
 
 // newFlags makes a command's flag set. It prints nothing itself: a

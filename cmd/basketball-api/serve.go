@@ -54,6 +54,8 @@ type serviceOptions struct {
 	testMode bool
 	// handlers are extra routes (the test checkout's pages).
 	handlers map[string]http.Handler
+	// homeClub is the club the root page links to (the demo's).
+	homeClub string
 }
 
 // postPaymentStep wires Keycloak (when configured) and the mailer.
@@ -140,7 +142,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	srv := web.NewServer(web.Config{
 		WebhookSecret:      cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
-		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, NoMetrics: cfg.MetricsAddr != "",
+		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, NoMetrics: cfg.MetricsAddr != "", HomeClub: opts.homeClub,
 	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics})
 
 	// Not ctx: SIGTERM must let running jobs finish (queue.Stop below), not
@@ -165,6 +167,9 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	addr := ln.Addr().String()
+	if payments == nil {
+		logger.Warn("card payment is off: STRIPE_SECRET_KEY is not set, so registrations with an amount due are refused (503 payments_not_configured); free tryouts and promo codes that cover the fee still work")
+	}
 	logger.Info("listening", "addr", addr, "database", db.Engine(), "public_url", cfg.PublicURL,
 		"card_payments", payments != nil)
 	if opts.banner != nil {

@@ -68,6 +68,17 @@ func TestServe(t *testing.T) {
 			t.Errorf("serve exited %d after its context ended, want 0; stderr:\n%s", code, srv.stderr.String())
 		}
 		mustNotAccept(t, srv.addr)
+		logs := srv.stderr.String()
+		// Without a Stripe key, serve says once, at start, that card
+		// payment is off.
+		if n := strings.Count(logs, "card payment is off"); n != 1 || !strings.Contains(logs, "level=WARN msg=\"card payment is off") {
+			t.Errorf("serve logged %d card-payment warnings, want one WARN:\n%s", n, logs)
+		}
+		// River's workers listen for jobs on PostgreSQL (SQLite polls
+		// quietly); no "poll only mode" line on either.
+		if strings.Contains(logs, "poll only") {
+			t.Errorf("serve logs River's poll-only notice:\n%s", logs)
+		}
 	})
 }
 

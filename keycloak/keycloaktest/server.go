@@ -99,6 +99,9 @@ func NewServer(t testing.TB, realm, clientID, clientSecret string) *Server {
 // slash.
 func (s *Server) URL() string { return s.hs.URL }
 
+// ClientSecret is the secret of the fake's confidential client.
+func (s *Server) ClientSecret() string { return s.clientSecret }
+
 // Close stops the server, waiting for requests in flight. It may be called
 // more than once.
 func (s *Server) Close() { s.closeOnce.Do(s.hs.Close) }
@@ -112,6 +115,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PUT /admin/realms/{realm}/users/{id}/reset-password", s.admin(s.handleResetPassword))
 	mux.HandleFunc("GET /_test/users", s.handleTestUsers)
 	mux.HandleFunc("POST /_test/check-password", s.handleTestCheckPassword)
+	mux.HandleFunc("GET /test-login", s.handleLoginPage)
+	mux.HandleFunc("POST /test-login", s.handleLoginCheck)
+	mux.HandleFunc("GET /realms/{realm}/account", s.handleLoginPage)
 	return s.unlessDown(mux)
 }
 

@@ -347,3 +347,24 @@ func TestStart(t *testing.T) {
 		t.Fatal("server still answers after Close")
 	}
 }
+
+// TestLoginPage: the test login form, also served at the realm's account
+// URL (the login link of emails), says whether a password logs in.
+func TestLoginPage(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	s.AddUser(User{Email: "ann@example.org", Enabled: true}, "the-Password-1")
+	for _, path := range []string{"/test-login", "/realms/" + realm + "/account"} {
+		status, _, body := send(t, "GET", s.URL()+path, "", "", nil)
+		if status != 200 || !strings.Contains(body, "TEST MODE") || !strings.Contains(body, `action="/test-login"`) {
+			t.Errorf("GET %s: %d\n%s", path, status, body)
+		}
+	}
+	for pw, want := range map[string]string{"the-Password-1": "The password is valid", "wrong": "would not log in"} {
+		status, _, body := send(t, "POST", s.URL()+"/test-login", "application/x-www-form-urlencoded",
+			"email=ANN%40example.org&password="+pw, nil)
+		if status != 200 || !strings.Contains(body, want) || strings.Contains(body, pw) {
+			t.Errorf("check %q: %d\n%s", pw, status, body)
+		}
+	}
+}
