@@ -141,4 +141,3 @@ func scanTryout(s scanner) (basketball.Tryout, error) {
 	}
 	return t, nil
 }
-

@@ -27,7 +27,7 @@ type Config struct {
 	HomeClub           string // when set, the root page links this club's form (the demo's club)
 	// NoMetrics turns /metrics off here (404): METRICS_ADDR serves
 	// MetricsHandler on an address of its own instead.
-	NoMetrics bool
+	NoMetrics          bool
 	AdditionalHandlers map[string]http.Handler
 }
 
