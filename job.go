@@ -36,14 +36,18 @@ const (
 	NotifyConfirmation = "confirmation"
 )
 
-// Notification is one email a registration gets, sent exactly once.
+// Notification is one email sent exactly once about a subject: a
+// registration (reg_…) or a waitlist entry.
 type Notification struct {
-	ID             string
-	RegistrationID string
-	Kind           string
+	ID        string
+	SubjectID string
+	Kind      string
 	// DedupeKey tells apart emails of one kind meant to go out more than
 	// once (a resend, a change notice per change); "" for the first.
 	DedupeKey string
+	// Data is what the template needs beyond the subject (JSON, e.g. a
+	// tryout's old time); never a secret.
+	Data      string
 	Status    string // pending, sent or canceled
 	Attempts  int
 	CreatedAt time.Time

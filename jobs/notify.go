@@ -8,17 +8,30 @@ import (
 	"basketball/email"
 )
 
-// SendNotification sends one notification's email once: any kind but the
-// first confirmation, which the post-payment step sends with the login. A
-// confirmation sent again (a resend by staff) never carries a new
-// password: a parent may already use theirs; with provisioning on, it
-// points at the login page's password reset instead.
+// An emailFunc renders the email of one notification: the message for its
+// subject (a registration or a waitlist entry) and its data.
+type emailFunc func(ctx context.Context, p *PostPayment, n basketball.Notification) (email.Message, error)
+
+// emails renders every kind of notification sent through NotifyJob, one
+// line per kind (the first confirmation goes out with the login, through
+// the post-payment step, not here).
+var emails = map[string]emailFunc{
+	basketball.NotifyConfirmation: resentConfirmation,
+}
+
+// SendNotification sends one notification's email once: claimed under a
+// lease, with a Message-ID that is the same for the same notification and
+// attempt, and recorded as sent.
 func (p *PostPayment) SendNotification(ctx context.Context, id string) error {
 	n, err := p.Store.Notification(ctx, id)
 	if err != nil {
 		return err
 	}
-	n, ok, err := p.claim(ctx, n)
+	render, ok := emails[n.Kind]
+	if !ok {
+		return fmt.Errorf("no email for notification kind %q", n.Kind)
+	}
+	n, ok, err = p.claim(ctx, n)
 	if err != nil || !ok {
 		return err
 	}
@@ -30,17 +43,7 @@ func (p *PostPayment) SendNotification(ctx context.Context, id string) error {
 			}
 		}
 	}()
-	reg, err := p.Store.Registration(ctx, n.RegistrationID)
-	if err != nil {
-		return err
-	}
-	var msg email.Message
-	switch n.Kind {
-	case basketball.NotifyConfirmation:
-		msg, err = p.Confirmation(ctx, reg, nil, p.Accounts != nil)
-	default:
-		return fmt.Errorf("no email template for notification kind %q", n.Kind)
-	}
+	msg, err := render(ctx, p, n)
 	if err != nil {
 		return fmt.Errorf("%s email: %w", n.Kind, err)
 	}
@@ -52,6 +55,17 @@ func (p *PostPayment) SendNotification(ctx context.Context, id string) error {
 		return err
 	}
 	sent = true
-	p.logger().Info("email sent", "kind", n.Kind, "registration_id", reg.ID, "notification_id", n.ID, "attempt", n.Attempts)
+	p.logger().Info("email sent", "kind", n.Kind, "subject_id", n.SubjectID, "notification_id", n.ID, "attempt", n.Attempts)
 	return nil
+}
+
+// resentConfirmation is a confirmation sent again (staff's resend): it
+// never carries a new password, since the parent may already use theirs;
+// with provisioning on, it points at the login page's password reset.
+func resentConfirmation(ctx context.Context, p *PostPayment, n basketball.Notification) (email.Message, error) {
+	reg, err := p.Store.Registration(ctx, n.SubjectID)
+	if err != nil {
+		return email.Message{}, err
+	}
+	return p.Confirmation(ctx, reg, nil, p.Accounts != nil)
 }

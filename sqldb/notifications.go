@@ -21,22 +21,22 @@ const (
 // transaction: the confirmation's notification record and the post-payment
 // job that provisions the login and sends it (at runAt; zero: at once).
 func (db *DB) enterPaid(ctx context.Context, tx *sql.Tx, regID string, runAt time.Time) error {
-	if _, err := db.addNotification(ctx, tx, regID, basketball.NotifyConfirmation, ""); err != nil {
+	if _, err := db.addNotification(ctx, tx, regID, basketball.NotifyConfirmation, "", ""); err != nil {
 		return err
 	}
 	return db.insertJob(ctx, tx, basketball.PostPaymentJob{RegistrationID: regID}, runAt)
 }
 
-// addNotification records that a registration is to get an email of kind
-// (once per dedupe key) and returns its id; an existing record is kept and
-// its id returned, with created false.
-func (db *DB) addNotification(ctx context.Context, tx *sql.Tx, regID, kind, key string) (id string, err error) {
-	err = tx.QueryRowContext(ctx, `INSERT INTO notifications (id, registration_id, kind, dedupe_key, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (registration_id, kind, dedupe_key) DO NOTHING RETURNING id`,
-		basketball.NewID("ntf"), regID, kind, key, notificationPending, db.ts(db.Now())).Scan(&id)
+// addNotification records, in tx, that subject (a registration or
+// waitlist entry) is to get an email of kind, once per dedupe key, and
+// returns its id; an existing record is kept and its id returned.
+func (db *DB) addNotification(ctx context.Context, tx *sql.Tx, subjectID, kind, key, data string) (id string, err error) {
+	err = tx.QueryRowContext(ctx, `INSERT INTO notifications (id, subject_id, kind, dedupe_key, data, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subject_id, kind, dedupe_key) DO NOTHING RETURNING id`,
+		basketball.NewID("ntf"), subjectID, kind, key, data, notificationPending, db.ts(db.Now())).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = tx.QueryRowContext(ctx, `SELECT id FROM notifications WHERE registration_id = $1 AND kind = $2 AND dedupe_key = $3`,
-			regID, kind, key).Scan(&id)
+		err = tx.QueryRowContext(ctx, `SELECT id FROM notifications WHERE subject_id = $1 AND kind = $2 AND dedupe_key = $3`,
+			subjectID, kind, key).Scan(&id)
 	}
 	if err != nil {
 		return "", fmt.Errorf("record %s notification: %w", kind, err)
@@ -44,30 +44,35 @@ func (db *DB) addNotification(ctx context.Context, tx *sql.Tx, regID, kind, key 
 	return id, nil
 }
 
-// Notify records that a registration is to get an email of kind (once per
-// dedupe key) and stores the job that sends it, in one transaction. Asking
-// again for the same key changes nothing.
-func (db *DB) Notify(ctx context.Context, regID, kind, key string) (string, error) {
+// Notify records that subject is to get an email of kind (once per dedupe
+// key, with data for its template) and stores the job that sends it, in
+// one transaction. Asking again for the same key changes nothing.
+func (db *DB) Notify(ctx context.Context, subjectID, kind, key, data string) (string, error) {
 	var id string
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := db.registration(ctx, tx, regID, false); err != nil {
-			return err
-		}
 		var err error
-		if id, err = db.addNotification(ctx, tx, regID, kind, key); err != nil {
-			return err
-		}
-		return db.insertJob(ctx, tx, basketball.NotifyJob{NotificationID: id}, time.Time{})
+		id, err = db.notifyTx(ctx, tx, subjectID, kind, key, data)
+		return err
 	})
 	return id, err
 }
 
-const notificationCols = `id, registration_id, kind, dedupe_key, status, attempts, created_at, sent_at`
+// notifyTx is Notify inside the caller's transaction, for flows whose
+// email must exist if and only if their change is committed.
+func (db *DB) notifyTx(ctx context.Context, tx *sql.Tx, subjectID, kind, key, data string) (string, error) {
+	id, err := db.addNotification(ctx, tx, subjectID, kind, key, data)
+	if err != nil {
+		return "", err
+	}
+	return id, db.insertJob(ctx, tx, basketball.NotifyJob{NotificationID: id}, time.Time{})
+}
+
+const notificationCols = `id, subject_id, kind, dedupe_key, data, status, attempts, created_at, sent_at`
 
 func scanNotification(s scanner) (basketball.Notification, error) {
 	var n basketball.Notification
 	var created, sent timeCol
-	if err := s.Scan(&n.ID, &n.RegistrationID, &n.Kind, &n.DedupeKey, &n.Status, &n.Attempts, &created, &sent); err != nil {
+	if err := s.Scan(&n.ID, &n.SubjectID, &n.Kind, &n.DedupeKey, &n.Data, &n.Status, &n.Attempts, &created, &sent); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return n, basketball.Errorf(basketball.ENotFound, "no such notification")
 		}
@@ -82,17 +87,17 @@ func (db *DB) Notification(ctx context.Context, id string) (basketball.Notificat
 	return scanNotification(db.sql.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE id = $1`, id))
 }
 
-// NotificationFor returns a registration's notification of kind and key,
-// or ENotFound.
-func (db *DB) NotificationFor(ctx context.Context, regID, kind, key string) (basketball.Notification, error) {
+// NotificationFor returns a subject's notification of kind and key, or
+// ENotFound.
+func (db *DB) NotificationFor(ctx context.Context, subjectID, kind, key string) (basketball.Notification, error) {
 	return scanNotification(db.sql.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications
-		WHERE registration_id = $1 AND kind = $2 AND dedupe_key = $3`, regID, kind, key))
+		WHERE subject_id = $1 AND kind = $2 AND dedupe_key = $3`, subjectID, kind, key))
 }
 
-// Notifications lists a registration's notification records, oldest first.
-func (db *DB) Notifications(ctx context.Context, regID string) ([]basketball.Notification, error) {
+// Notifications lists a subject's notification records, oldest first.
+func (db *DB) Notifications(ctx context.Context, subjectID string) ([]basketball.Notification, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications
-		WHERE registration_id = $1 ORDER BY created_at, id`, regID)
+		WHERE subject_id = $1 ORDER BY created_at, id`, subjectID)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
@@ -142,7 +147,7 @@ func (db *DB) MarkNotificationSent(ctx context.Context, id string) error {
 		now := db.ts(db.Now())
 		var regID, kind, key string
 		err := tx.QueryRowContext(ctx, `UPDATE notifications SET status = $1, sent_at = $2, lease_until = NULL
-			WHERE id = $3 RETURNING registration_id, kind, dedupe_key`, notificationSent, now, id).Scan(&regID, &kind, &key)
+			WHERE id = $3 RETURNING subject_id, kind, dedupe_key`, notificationSent, now, id).Scan(&regID, &kind, &key)
 		if err != nil {
 			return fmt.Errorf("mark notification sent: %w", err)
 		}
