@@ -13,6 +13,11 @@ const (
 	EventChargeDisputeClosed   = "charge.dispute.closed"
 )
 
+// IsDispute reports whether the event is about a dispute.
+func (ev PaymentEvent) IsDispute() bool {
+	return ev.Type == EventChargeDisputeCreated || ev.Type == EventChargeDisputeClosed
+}
+
 // MetadataTypeRegistration marks Checkout Sessions this service made.
 const MetadataTypeRegistration = "tryout_registration"
 
@@ -39,10 +44,14 @@ type PaymentEvent struct {
 	PaymentStatus   string
 	PaymentIntentID string
 	AmountTotal     int64
-	Currency        string
+	HasAmount       bool   // amount_total was present in the event
+	Currency        string // lower case; "" when absent
 
 	// From charge.refunded.
 	FullyRefunded bool
+
+	// From charge.dispute.*: the dispute's status (lost, won, …).
+	DisputeStatus string
 
 	// Malformed says why the event's data could not be read, if it could not.
 	Malformed string
@@ -73,7 +82,31 @@ const (
 	OutcomeStaleSession     = "stale_session"
 	OutcomePartialRefund    = "partial_refund"
 	OutcomeUnknownPayIntent = "unknown_payment_intent"
+	// OutcomeAmountMismatch: paid, but not the amount or currency due (or
+	// a card registration reported as needing no payment).
+	OutcomeAmountMismatch = "amount_mismatch"
+	// OutcomeHeldForPayment: a refund or lost dispute for a payment intent
+	// no registration has yet; applied when one is paid by it.
+	OutcomeHeldForPayment = "held_for_payment"
+	OutcomeDisputeCreated = "dispute_created"
+	OutcomeDisputeWon     = "dispute_won"
+	OutcomeDisputeClosed  = "dispute_closed"
 )
+
+// PaymentDue is what a payment event says was paid, set against what was
+// due: the amount and currency to record, and whether they differ.
+func (ev PaymentEvent) PaymentDue(dueCents int64, dueCurrency string) (amount int64, currency string, mismatch bool) {
+	amount, currency = dueCents, dueCurrency
+	if ev.HasAmount {
+		amount = ev.AmountTotal
+	}
+	if ev.Currency != "" {
+		currency = ev.Currency
+	}
+	mismatch = amount != dueCents || currency != dueCurrency ||
+		(ev.PaymentStatus == "no_payment_required" && dueCents > 0)
+	return amount, currency, mismatch
+}
 
 // IsSessionEvent reports whether the event is about a Checkout Session.
 func (ev PaymentEvent) IsSessionEvent() bool { return strings.HasPrefix(ev.Type, "checkout.session.") }
@@ -106,7 +139,8 @@ func (ev PaymentEvent) SessionTrigger() (trigger, skip, detail string) {
 // released or after staff canceled it.
 func WarnOutcome(outcome string) bool {
 	switch outcome {
-	case OutcomeAlreadyPaid, OutcomePaidLate, OutcomePaidAfterCancel, OutcomeDisputeLost:
+	case OutcomeAlreadyPaid, OutcomePaidLate, OutcomePaidAfterCancel, OutcomeDisputeLost, OutcomeAmountMismatch,
+		OutcomeDisputeCreated, OutcomeHeldForPayment:
 		return true
 	}
 	return false

@@ -26,6 +26,10 @@ type Registration struct {
 	CheckoutExpiresAt       *time.Time `json:"-"`
 	StripePaymentIntentID   string     `json:"stripe_payment_intent_id"`
 	AmountPaidCents         *int64     `json:"amount_paid_cents"`
+	// PaidCurrency is the currency Stripe reported the payment in, and
+	// AmountMismatch says the amount or currency was not what was due.
+	PaidCurrency   string `json:"paid_currency,omitempty"`
+	AmountMismatch bool   `json:"amount_mismatch"`
 	CheckoutAttempts        int        `json:"checkout_attempts"`
 	HoldUntil               time.Time  `json:"-"`
 	CreatedAt               time.Time  `json:"created_at"`

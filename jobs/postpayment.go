@@ -233,15 +233,20 @@ func (p *PostPayment) Confirmation(ctx context.Context, reg basketball.Registrat
 	if from == "" {
 		from = p.MailFrom
 	}
-	amount := reg.AmountCents
+	// What was actually paid, in its currency (SPEC: a mismatch is shown
+	// as Stripe reported it).
+	amount, currency := reg.AmountCents, reg.Currency
 	if reg.AmountPaidCents != nil {
 		amount = *reg.AmountPaidCents
+	}
+	if reg.PaidCurrency != "" {
+		currency = reg.PaidCurrency
 	}
 	c := email.Confirmation{
 		From: from, To: reg.ParentEmail, ParentFirstName: reg.ParentFirstName, ClubName: club.Name,
 		PlayerFirstName: reg.PlayerFirstName, PlayerLastName: reg.PlayerLastName, TryoutName: t.Name,
 		StartsAt: t.StartsAt, EndsAt: t.EndsAt, TimeZone: t.TimeZone, Location: t.Location,
-		AmountCents: amount, Currency: reg.Currency, Method: reg.Method, PromoCode: reg.PromoCode,
+		AmountCents: amount, Currency: currency, Method: reg.Method, PromoCode: reg.PromoCode,
 		RegistrationURL: strings.TrimRight(p.PublicURL, "/") + "/registrations/" + url.PathEscape(reg.ID),
 		Account:         acct,
 	}

@@ -18,9 +18,22 @@ const (
 )
 
 // enterPaid is what every transition into paid brings, in its
-// transaction: the confirmation's notification record and the post-payment
-// job that provisions the login and sends it (at runAt; zero: at once).
-func (db *DB) enterPaid(ctx context.Context, tx *sql.Tx, regID string, runAt time.Time) error {
+// transaction: refunds and lost disputes Stripe sent before the payment
+// (for payment intent pi) are applied, and, unless they undid it, the
+// confirmation's notification record and the post-payment job that
+// provisions the login and sends it are stored (the job at runAt; now:
+// at once).
+func (db *DB) enterPaid(ctx context.Context, tx *sql.Tx, regID, pi string, runAt time.Time) error {
+	if err := db.applyHeldAdjustments(ctx, tx, regID, pi, db.Now()); err != nil {
+		return err
+	}
+	var status string
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM registrations WHERE id = $1`, regID).Scan(&status); err != nil {
+		return fmt.Errorf("read status: %w", err)
+	}
+	if status != basketball.StatusPaid {
+		return nil // refunded before it was confirmed: no confirmation
+	}
 	if _, err := db.addNotification(ctx, tx, regID, basketball.NotifyConfirmation, "", ""); err != nil {
 		return err
 	}

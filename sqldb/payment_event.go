@@ -51,6 +51,8 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 	switch {
 	case ev.Type == basketball.EventChargeRefunded:
 		return db.applyRefund(ctx, tx, ev, now)
+	case ev.IsDispute():
+		return db.applyDispute(ctx, tx, ev, now)
 	case !ev.IsSessionEvent():
 		return basketball.OutcomeIgnoredType, "", "", nil
 	}
@@ -76,18 +78,20 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 		return skip, r.ID, detail, nil
 	}
 	var more []assign
+	mismatch := false
 	switch trigger {
 	case basketball.TriggerPaid:
-		amount := ev.AmountTotal
-		if amount == 0 && ev.PaymentStatus == "paid" {
-			// An event without amount_total: what was due is what was paid.
-			amount = r.AmountCents
-		}
+		// The money is recorded as Stripe reports it; an event without
+		// amount_total or currency paid what was due.
+		var amount int64
+		var currency string
+		amount, currency, mismatch = ev.PaymentDue(r.AmountCents, r.Currency)
 		if r.Status != basketball.StatusPaid {
 			// Whatever the status, the money Stripe took is recorded, so
 			// staff can see and refund a payment that came too late.
 			more = []assign{keep("stripe_checkout_session_id", nullable(ev.SessionID)),
-				keep("stripe_payment_intent_id", nullable(ev.PaymentIntentID)), set("amount_paid_cents", amount)}
+				keep("stripe_payment_intent_id", nullable(ev.PaymentIntentID)), set("amount_paid_cents", amount),
+				set("paid_currency", currency), set("amount_mismatch", mismatch)}
 			if t, ok := basketball.Next(r.Status, trigger); ok && t.To == basketball.StatusPaid {
 				more = append(more, set("paid_at", db.ts(now)), set("awaiting_async_payment", false))
 			}
@@ -110,13 +114,22 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 	if err != nil {
 		return "", "", "", err
 	}
-	if t.Outcome == basketball.OutcomeIgnoredStatus {
+	outcome = t.Outcome
+	switch {
+	case t.Outcome == basketball.OutcomeIgnoredStatus:
 		detail = "status " + r.Status
+	case mismatch && t.To == basketball.StatusPaid && t.From != basketball.StatusPaid:
+		outcome = basketball.OutcomeAmountMismatch
+		detail = fmt.Sprintf("paid %d %s (%s), due %d %s", ev.AmountTotal, ev.Currency, ev.PaymentStatus, r.AmountCents, r.Currency)
 	}
 	if t.To == basketball.StatusPaid && t.From != basketball.StatusPaid {
-		err = db.enterPaid(ctx, tx, r.ID, time.Time{})
+		pi := ev.PaymentIntentID
+		if pi == "" {
+			pi = r.StripePaymentIntentID
+		}
+		err = db.enterPaid(ctx, tx, r.ID, pi, time.Time{})
 	}
-	return t.Outcome, r.ID, detail, err
+	return outcome, r.ID, detail, err
 }
 
 func (db *DB) applyRefund(ctx context.Context, tx *sql.Tx, ev basketball.PaymentEvent, now time.Time) (outcome, regID, detail string, err error) {
@@ -131,7 +144,8 @@ func (db *DB) applyRefund(ctx context.Context, tx *sql.Tx, ev basketball.Payment
 	}
 	r, err := db.registrationByPaymentIntent(ctx, tx, ev.PaymentIntentID)
 	if basketball.ErrorCode(err) == basketball.ERegistrationNotFound {
-		return basketball.OutcomeUnknownPayIntent, "", "payment_intent=" + ev.PaymentIntentID, nil
+		// Stripe does not guarantee order: the payment may come later.
+		return db.holdAdjustment(ctx, tx, ev, adjustRefund, now)
 	}
 	if err != nil {
 		return "", "", "", err

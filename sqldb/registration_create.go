@@ -86,7 +86,7 @@ func (db *DB) CreateRegistration(ctx context.Context, clubSlug string, req baske
 			return fmt.Errorf("insert registration: %w", err)
 		}
 		if status == basketball.StatusPaid {
-			return db.enterPaid(ctx, tx, id, now.Add(opts.JobDelay))
+			return db.enterPaid(ctx, tx, id, "", now.Add(opts.JobDelay))
 		}
 		return nil
 	})

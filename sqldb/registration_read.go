@@ -16,6 +16,7 @@ const registrationCols = `r.id, r.club_id, r.tryout_id, r.parent_id, r.player_id
 	r.amount_cents, r.currency, r.promo_code_id, r.stripe_checkout_session_id, r.checkout_url,
 	r.checkout_expires_at, r.stripe_payment_intent_id, r.amount_paid_cents, r.checkout_attempts,
 	r.hold_until, r.created_at, r.paid_at, r.confirmation_sent_at, r.account_created_at, r.awaiting_async_payment,
+	COALESCE(r.paid_currency, ''), r.amount_mismatch,
 	c.slug, pa.email, r.parent_first_name, r.parent_last_name, r.parent_phone,
 	pl.first_name, pl.last_name, pl.birth_date, r.player_grade, r.player_position, r.player_height_inches,
 	pc.code, t.name, t.timezone`
@@ -35,7 +36,7 @@ func scanRegistration(s scanner) (basketball.Registration, error) {
 	err := s.Scan(&r.ID, &r.ClubID, &r.TryoutID, &r.ParentID, &r.PlayerID, &r.Status, &r.Method,
 		&r.AmountCents, &r.Currency, &promo, &session, &checkoutURL,
 		&checkoutExp, &pi, &paidAmount, &r.CheckoutAttempts,
-		&hold, &created, &paid, &sent, &account, &r.AwaitingAsyncPayment,
+		&hold, &created, &paid, &sent, &account, &r.AwaitingAsyncPayment, &r.PaidCurrency, &r.AmountMismatch,
 		&r.ClubSlug, &r.ParentEmail, &r.ParentFirstName, &r.ParentLastName, &r.ParentPhone, &r.PlayerFirstName, &r.PlayerLastName,
 		&r.PlayerBirthDate, &grade, &r.PlayerPosition, &height, &promoCode, &r.TryoutName, &r.TryoutTimeZone)
 	if err != nil {

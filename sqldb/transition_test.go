@@ -94,7 +94,7 @@ func TestPaymentTransitions(t *testing.T) {
 			"async succeeded":  {"paid", "paid", 1, 1, 1},
 			"async failed":     {"payment_failed", "payment_failed", 0, 0, 0},
 			"expired":          {"expired", "expired", 0, 0, 0},
-			"refunded":         {"unknown_payment_intent", "pending", 1, 1, 0},
+			"refunded":         {"held_for_payment", "pending", 1, 1, 0},
 		},
 		"paid": {
 			"completed paid":   {"already_paid", "paid", 1, 1, 0},
@@ -110,7 +110,7 @@ func TestPaymentTransitions(t *testing.T) {
 			"async succeeded":  {"paid_late", "paid", 1, 1, 1},
 			"async failed":     {"ignored_status", "expired", 0, 0, 0},
 			"expired":          {"ignored_status", "expired", 0, 0, 0},
-			"refunded":         {"unknown_payment_intent", "expired", 0, 0, 0},
+			"refunded":         {"held_for_payment", "expired", 0, 0, 0},
 		},
 		"payment_failed": {
 			"completed paid":   {"paid_late", "paid", 1, 1, 1},
@@ -134,7 +134,7 @@ func TestPaymentTransitions(t *testing.T) {
 			"async succeeded":  {"paid_after_cancel", "canceled", 0, 0, 0},
 			"async failed":     {"ignored_status", "canceled", 0, 0, 0},
 			"expired":          {"ignored_status", "canceled", 0, 0, 0},
-			"refunded":         {"unknown_payment_intent", "canceled", 0, 0, 0},
+			"refunded":         {"held_for_payment", "canceled", 0, 0, 0},
 		},
 	}
 	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {

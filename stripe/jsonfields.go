@@ -72,6 +72,12 @@ func (f *fields) decode(key string, v any) bool {
 	return true
 }
 
+// present reports whether key is in the object and not null.
+func (f *fields) present(key string) bool {
+	raw, ok := f.m[key]
+	return ok && !isNull(raw)
+}
+
 func (f *fields) str(key string) string {
 	var s string
 	f.decode(key, &s)

@@ -1,6 +1,10 @@
 package stripe
 
-import "basketball"
+import (
+	"strings"
+
+	"basketball"
+)
 
 // PaymentEvent converts a parsed event to the domain's view of it; parseErr
 // is ParseWebhook's ErrMalformed error, if any. The webhook and
@@ -14,11 +18,16 @@ func PaymentEvent(ev Event, parseErr error) basketball.PaymentEvent {
 		PaymentStatus:   ev.PaymentStatus,
 		PaymentIntentID: ev.PaymentIntentID,
 		AmountTotal:     ev.AmountTotal,
-		Currency:        ev.Currency,
+		HasAmount:       ev.HasAmountTotal,
+		Currency:        strings.ToLower(ev.Currency),
 	}
-	if ev.Type == EventChargeRefunded {
+	switch ev.Type {
+	case EventChargeRefunded:
 		pe.PaymentIntentID = ev.ChargePaymentIntentID
 		pe.FullyRefunded = ev.ChargeRefunded || (ev.ChargeAmount > 0 && ev.ChargeAmountRefunded >= ev.ChargeAmount)
+	case EventChargeDisputeCreated, EventChargeDisputeClosed:
+		pe.PaymentIntentID = ev.DisputePaymentIntentID
+		pe.DisputeStatus = ev.DisputeStatus
 	}
 	if parseErr != nil {
 		pe.Malformed = parseErr.Error()

@@ -36,6 +36,7 @@ type CheckoutSession struct {
 	PaymentStatus     string // paid, unpaid or no_payment_required
 	PaymentIntentID   string // "" until the session is paid or being paid
 	AmountTotal       int64
+	HasAmountTotal    bool // amount_total was present and not null
 	Currency          string
 	Metadata          map[string]string // nil when absent or null
 	ClientReferenceID string
@@ -55,6 +56,7 @@ func (s CheckoutSession) CompletedEvent() Event {
 		ClientReferenceID: s.ClientReferenceID,
 		Currency:          s.Currency,
 		AmountTotal:       s.AmountTotal,
+		HasAmountTotal:    s.HasAmountTotal,
 		Metadata:          s.Metadata,
 	}
 }
@@ -68,6 +70,7 @@ func readSession(obj *fields) CheckoutSession {
 		PaymentStatus:     obj.str("payment_status"),
 		PaymentIntentID:   obj.expandableID("payment_intent"),
 		AmountTotal:       obj.int("amount_total"),
+		HasAmountTotal:    obj.present("amount_total"),
 		Currency:          obj.str("currency"),
 		Metadata:          obj.strMap("metadata"),
 		ClientReferenceID: obj.str("client_reference_id"),

@@ -55,6 +55,7 @@ type Event struct {
 	ClientReferenceID string
 	Currency          string
 	AmountTotal       int64
+	HasAmountTotal    bool              // amount_total was present and not null
 	Metadata          map[string]string // nil when absent or null
 
 	// charge.refunded.
@@ -172,7 +173,7 @@ func decodeEvent(payload []byte) (Event, error) {
 			ev.PaymentIntentID = s.PaymentIntentID
 			ev.ClientReferenceID = s.ClientReferenceID
 			ev.Currency = s.Currency
-			ev.AmountTotal = s.AmountTotal
+			ev.AmountTotal, ev.HasAmountTotal = s.AmountTotal, s.HasAmountTotal
 			ev.Metadata = s.Metadata
 		}
 	case ev.Type == EventChargeRefunded:
