@@ -8,11 +8,13 @@ import (
 // currencies are the ISO 4217 codes Stripe accepts for card payments.
 var currencies = map[string]bool{}
 
-// zeroDecimal currencies have no minor unit: 500 "cents" of jpy is ¥500.
-var zeroDecimal = map[string]bool{
-	"bif": true, "clp": true, "djf": true, "gnf": true, "jpy": true, "kmf": true,
-	"krw": true, "mga": true, "pyg": true, "rwf": true, "ugx": true, "vnd": true,
-	"vuv": true, "xaf": true, "xof": true, "xpf": true,
+// minorUnits lists currencies whose smallest unit is not a hundredth, as
+// Stripe counts amounts: 500 "cents" of jpy is ¥500, 5124 of kwd is
+// 5.124 KWD. Every other currency has two decimals.
+var minorUnits = map[string]int{
+	"bif": 0, "clp": 0, "djf": 0, "gnf": 0, "jpy": 0, "kmf": 0, "krw": 0, "mga": 0,
+	"pyg": 0, "rwf": 0, "ugx": 0, "vnd": 0, "vuv": 0, "xaf": 0, "xof": 0, "xpf": 0,
+	"bhd": 3, "jod": 3, "kwd": 3, "omr": 3, "tnd": 3,
 }
 
 func init() {
@@ -32,16 +34,24 @@ func ValidCurrency(c string) bool { return currencies[c] }
 
 // FormatAmount renders an amount in minor units for people: "$30.00",
 // "€12.50", "¥500", or "12.50 CHF" for currencies without a symbol here.
+// Pages and emails both show amounts through it.
 func FormatAmount(cents int64, currency string) string {
+	currency = strings.ToLower(currency)
 	sign := ""
 	if cents < 0 {
 		sign, cents = "-", -cents
 	}
-	var num string
-	if zeroDecimal[currency] {
-		num = fmt.Sprintf("%d", cents)
-	} else {
-		num = fmt.Sprintf("%d.%02d", cents/100, cents%100)
+	digits, ok := minorUnits[currency]
+	if !ok {
+		digits = 2
+	}
+	num := fmt.Sprint(cents)
+	if digits > 0 {
+		scale := int64(1)
+		for range digits {
+			scale *= 10
+		}
+		num = fmt.Sprintf("%d.%0*d", cents/scale, digits, cents%scale)
 	}
 	switch currency {
 	case "usd":

@@ -172,8 +172,8 @@ func TestRenderConfirmationAmount(t *testing.T) {
 		{"upper-case currency", 1999, "USD", MethodCard, "", "Amount paid: $19.99", false},
 		{"free with promo", 0, "usd", MethodPromo, "FREE", "Amount paid: $0.00 (promo code)", true},
 		{"discounted card", 1500, "usd", MethodCard, "HALF", "Amount paid: $15.00", true},
-		{"euro", 2550, "eur", MethodCard, "", "Amount paid: 25.50 EUR", false},
-		{"zero-decimal yen", 3000, "jpy", MethodCard, "", "Amount paid: 3000 JPY", false},
+		{"euro", 2550, "eur", MethodCard, "", "Amount paid: €25.50", false},
+		{"zero-decimal yen", 3000, "jpy", MethodCard, "", "Amount paid: ¥3000", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,7 +284,9 @@ func TestFormatAmount(t *testing.T) {
 		{5, "usd", "$0.05", false},
 		{0, "usd", "$0.00", false},
 		{-1250, "usd", "-$12.50", false},
-		{123456, "cad", "1234.56 CAD", false},
+		{123456, "cad", "CA$1234.56", false},
+		{1250, "eur", "€12.50", false},
+		{500, "jpy", "¥500", false},
 		{500, "krw", "500 KRW", false},
 		{5124, "kwd", "5.124 KWD", false},
 		{100, "", "", true},

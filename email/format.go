@@ -1,6 +1,8 @@
 package email
 
 import (
+	"basketball"
+
 	"fmt"
 	"strings"
 	"time"
@@ -27,39 +29,13 @@ func formatWhen(start, end time.Time, loc *time.Location) string {
 	return first + " – " + end.Format(day+"3:04 PM MST")
 }
 
-// minorUnits lists currencies whose smallest unit is not a hundredth, as
-// Stripe counts amounts; every other currency has two decimals.
-var minorUnits = map[string]int{
-	"bif": 0, "clp": 0, "djf": 0, "gnf": 0, "jpy": 0, "kmf": 0, "krw": 0, "mga": 0,
-	"pyg": 0, "rwf": 0, "ugx": 0, "vnd": 0, "vuv": 0, "xaf": 0, "xof": 0, "xpf": 0,
-	"bhd": 3, "jod": 3, "kwd": 3, "omr": 3, "tnd": 3,
-}
-
-// formatAmount renders an amount in the currency's smallest unit: "$30.00"
-// for usd, "30.00 EUR" or "3000 JPY" for others.
+// formatAmount renders an amount in the currency's smallest unit as pages
+// show it ("$30.00", "€12.50", "5.124 KWD"), refusing what is not a
+// currency code.
 func formatAmount(amount int64, currency string) (string, error) {
 	cur := strings.ToLower(strings.TrimSpace(currency))
 	if len(cur) != 3 || strings.Trim(cur, "abcdefghijklmnopqrstuvwxyz") != "" {
 		return "", fmt.Errorf("email: currency %q is not an ISO 4217 code", currency)
 	}
-	sign := ""
-	if amount < 0 {
-		sign, amount = "-", -amount
-	}
-	digits, ok := minorUnits[cur]
-	if !ok {
-		digits = 2
-	}
-	number := fmt.Sprint(amount)
-	if digits > 0 {
-		scale := int64(1)
-		for range digits {
-			scale *= 10
-		}
-		number = fmt.Sprintf("%d.%0*d", amount/scale, digits, amount%scale)
-	}
-	if cur == "usd" {
-		return sign + "$" + number, nil
-	}
-	return sign + number + " " + strings.ToUpper(cur), nil
+	return basketball.FormatAmount(amount, cur), nil
 }
