@@ -135,3 +135,47 @@ func mustTryout(t *testing.T, b testBundle) basketball.Tryout {
 	}
 	return tr
 }
+
+// TestNobodyRenamesAParent: a registration with a known parent's email in
+// another letter case and a new name and phone never changes what an
+// earlier registration submitted: its listing keeps the parent's name and
+// phone as given, and so does the shared parent row.
+func TestNobodyRenamesAParent(t *testing.T) {
+	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
+		b := setup(t, engine)
+		first := b.registration(1, "")
+		first["parent"] = map[string]any{"first_name": "Ann", "last_name": "Lee", "email": "victim@example.com", "phone": "+1 555 0100"}
+		res := b.postJSON(t, "/api/v1/clubs/tigers/registrations", first)
+		if res.status != http.StatusCreated {
+			t.Fatalf("first: %d %s", res.status, res.body)
+		}
+		firstID, _ := res.json(t)["registration_id"].(string)
+		b.mustEvent(t, b.completed(firstID, nil), basketball.OutcomePaid)
+
+		second := b.registration(2, "")
+		second["parent"] = map[string]any{"first_name": "Hacked", "last_name": "Name", "email": "VICTIM@Example.com", "phone": "+1 555 9999"}
+		if res := b.postJSON(t, "/api/v1/clubs/tigers/registrations", second); res.status != http.StatusCreated {
+			t.Fatalf("second: %d %s", res.status, res.body)
+		}
+		r := mustReg(t, b.db, firstID)
+		if r.ParentFirstName != "Ann" || r.ParentLastName != "Lee" || r.ParentPhone != "+1 555 0100" || r.ParentEmail != "victim@example.com" {
+			t.Errorf("the earlier registration now reads %s %s, %s, %s", r.ParentFirstName, r.ParentLastName, r.ParentPhone, r.ParentEmail)
+		}
+		regs, err := b.db.ListRegistrations(t.Context(), "tigers", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, reg := range regs {
+			if reg.ID == firstID && reg.ParentFirstName != "Ann" {
+				t.Errorf("the listing shows the earlier registration's parent as %q", reg.ParentFirstName)
+			}
+		}
+		var name, phone string
+		if err := b.db.SQL().QueryRow(`SELECT first_name, phone FROM parents WHERE email = 'victim@example.com'`).Scan(&name, &phone); err != nil {
+			t.Fatal(err)
+		}
+		if name != "Ann" || phone != "+1 555 0100" {
+			t.Errorf("the parent row was overwritten: %s, %s", name, phone)
+		}
+	})
+}
