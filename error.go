@@ -20,6 +20,7 @@ const (
 	EAlreadyRegistered      = "already_registered"
 	ENotPayable             = "registration_not_payable"
 	EInvalidState           = "invalid_state"
+	ETooManyPending         = "too_many_pending"
 	EPaymentUnavailable     = "payment_provider_unavailable"
 	EPaymentsNotConfigured  = "payments_not_configured"
 	EBodyTooLarge           = "body_too_large"

@@ -11,8 +11,16 @@ import (
 )
 
 // InitialHold is how long a new card registration holds its seat before
-// its checkout exists; once Stripe answers, the hold follows the session.
-const InitialHold = 90 * time.Minute
+// its checkout exists: the Stripe call takes seconds (it is bounded well
+// under the checkout lease), and once Stripe answers, the hold follows the
+// session. When Stripe failed, it gives the parent a few minutes to pay
+// again before the seat goes back.
+const InitialHold = 10 * time.Minute
+
+// MaxPendingPerParent bounds the unpaid registrations one parent (by
+// email) may hold at one tryout at once: a family's worth. A per-IP limit
+// cannot do this, since schools and clubs share addresses.
+const MaxPendingPerParent = 4
 
 // CreateRegistration records a parent's registration of a player in one
 // transaction: it finds or creates the parent (by lower-cased email) and
@@ -48,6 +56,9 @@ func (db *DB) CreateRegistration(ctx context.Context, clubSlug string, req baske
 			return err
 		}
 		if err := db.checkNotRegistered(ctx, tx, t.ID, playerID, now); err != nil {
+			return err
+		}
+		if err := db.checkPendingLimit(ctx, tx, t.ID, parentID, now); err != nil {
 			return err
 		}
 		if t.SeatsLeft != nil && *t.SeatsLeft <= 0 {
@@ -188,4 +199,23 @@ func (db *DB) price(ctx context.Context, tx *sql.Tx, t basketball.Tryout, code s
 		return 0, "", err
 	}
 	return t.FeeCents - p.Discount(t.FeeCents), p.ID, nil
+}
+
+// checkPendingLimit refuses a registration when its parent already holds
+// MaxPendingPerParent unpaid seats of the tryout. The parent's row is
+// locked by upsertParent, so a family's concurrent requests count one
+// after the other.
+func (db *DB) checkPendingLimit(ctx context.Context, tx *sql.Tx, tryoutID, parentID string, now time.Time) error {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations
+		WHERE tryout_id = $1 AND parent_id = $2 AND status = $3 AND hold_until > $4`,
+		tryoutID, parentID, basketball.StatusPending, db.ts(now)).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("count pending registrations: %w", err)
+	}
+	if n >= MaxPendingPerParent {
+		return basketball.Errorf(basketball.ETooManyPending,
+			"this email already has %d registrations for this tryout waiting for payment; pay them (or let them expire) before registering more", n)
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	basketball.EAlreadyRegistered:      http.StatusConflict,
 	basketball.ENotPayable:             http.StatusConflict,
 	basketball.EInvalidState:           http.StatusConflict,
+	basketball.ETooManyPending:         http.StatusConflict,
 	basketball.EPaymentUnavailable:     http.StatusBadGateway,
 	basketball.EPaymentsNotConfigured:  http.StatusServiceUnavailable,
 	basketball.EBodyTooLarge:           http.StatusRequestEntityTooLarge,
