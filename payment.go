@@ -59,10 +59,14 @@ type PaymentEvent struct {
 
 // Outcomes of a Stripe event, recorded with it and counted in metrics.
 const (
-	OutcomeDuplicate        = "duplicate"
-	OutcomePaid             = "paid"
-	OutcomePaidLate         = "paid_late"
-	OutcomeAlreadyPaid      = "already_paid"
+	OutcomeDuplicate   = "duplicate"
+	OutcomePaid        = "paid"
+	OutcomePaidLate    = "paid_late"
+	OutcomeAlreadyPaid = "already_paid"
+	// OutcomeAlreadyConfirmed: the payment of an already paid registration
+	// confirmed again (the webhook after the return page, a duplicate of
+	// the same session or payment intent): nothing to do, nothing to warn.
+	OutcomeAlreadyConfirmed = "already_confirmed"
 	OutcomePaidAfterCancel  = "paid_after_cancel"
 	OutcomeAwaitingPayment  = "awaiting_async_payment"
 	OutcomePaymentFailed    = "payment_failed"

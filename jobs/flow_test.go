@@ -109,13 +109,13 @@ func TestDuplicateDeliveriesMakeOneAccountAndOneEmail(t *testing.T) {
 			t.Errorf("outcomes of 5 concurrent deliveries: %v", outcomes)
 		}
 		// Another event saying the same (a new id) changes nothing either.
-		b.mustPostEvent(t, sessionEvent(five, "checkout.session.async_payment_succeeded", nil), basketball.OutcomeAlreadyPaid)
+		b.mustPostEvent(t, sessionEvent(five, "checkout.session.async_payment_succeeded", nil), basketball.OutcomeAlreadyConfirmed)
 
 		// Distinct events that each say "paid", at once: one payment.
 		three := b.mustRegisterCard(t, "three@example.com", "Dee")
 		outcomes = b.deliverConcurrently(t, [][]byte{completed(three), completed(three),
 			sessionEvent(three, "checkout.session.async_payment_succeeded", nil)})
-		if count(outcomes, basketball.OutcomePaid) != 1 || count(outcomes, basketball.OutcomeAlreadyPaid) != 2 {
+		if count(outcomes, basketball.OutcomePaid) != 1 || count(outcomes, basketball.OutcomeAlreadyConfirmed) != 2 {
 			t.Errorf("outcomes of 3 concurrent distinct events: %v", outcomes)
 		}
 
@@ -183,8 +183,9 @@ func TestSiblingsShareOneAccount(t *testing.T) {
 	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
 		b := setup(t, engine)
 		const addr = "pat.rivera@example.com"
-		casings := []string{"Pat.Rivera@Example.com", "pat.rivera@example.com", "PAT.RIVERA@EXAMPLE.COM", "pat.Rivera@example.COM",
-			"Pat.rivera@EXAMPLE.com", "pAT.rIVERA@eXAMPLE.cOM", "PAT.rivera@example.com", "pat.RIVERA@Example.Com"}
+		// A family's worth of siblings (the most unpaid seats one email may
+		// hold at a tryout), each registered with the email in other case.
+		casings := []string{"Pat.Rivera@Example.com", "pat.rivera@example.com", "PAT.RIVERA@EXAMPLE.COM", "pat.Rivera@example.COM"}
 		regs := make([]basketball.Registration, len(casings))
 		for i, c := range casings {
 			regs[i] = b.mustRegisterCard(t, c, fmt.Sprintf("Kid%c", 'A'+i))

@@ -53,6 +53,8 @@ type testBundle struct {
 	smtp     *emailtest.Server
 	step     *jobs.PostPayment
 	checkout registration.Payments
+	records  registration.Records // nil: no return confirmation, no reconciliation
+	svc      *registration.Service
 	srv      *httptest.Server
 	logs     *logBuffer
 	pw       *passwordLog
@@ -137,9 +139,9 @@ func setup(t *testing.T, engine string, opts ...option) *testBundle {
 	for _, o := range opts {
 		o(t, b)
 	}
-	svc := registration.New(registration.Config{PublicURL: publicURL, PromoJobDelay: 200 * time.Millisecond},
-		registration.Deps{Store: b.db, Payments: b.checkout, PostPayment: b.step.Run, Logger: logger})
-	srv := web.NewServer(web.Config{WebhookSecret: b.webhookSecret}, web.Deps{Service: svc, Logger: logger})
+	b.svc = registration.New(registration.Config{PublicURL: publicURL, PromoJobDelay: 200 * time.Millisecond, ReconcileGrace: -1},
+		registration.Deps{Store: b.db, Payments: b.checkout, Records: b.records, PostPayment: b.step.Run, Logger: logger})
+	srv := web.NewServer(web.Config{WebhookSecret: b.webhookSecret}, web.Deps{Service: b.svc, Logger: logger})
 	b.srv = httptest.NewServer(srv)
 	t.Cleanup(b.srv.Close)
 	return b

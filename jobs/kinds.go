@@ -15,16 +15,26 @@ import (
 // enqueues it), a line in addWorkers, and, for periodic upkeep, a line in
 // periodicJobs.
 
-// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep).
+// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep), and
+// so may Reconcile (no periodic reconciliation with Stripe).
 type Handlers struct {
 	PostPayment *PostPayment
 	Sweeper     Sweeper
+	// Reconcile does one pass of reconciliation with Stripe's events.
+	Reconcile func(ctx context.Context) error
 }
 
 // Sweeper releases lapsed seat holds (the registration service).
 type Sweeper interface {
 	SweepHolds(ctx context.Context) (int, error)
 }
+
+// ReconcileArgs is the periodic job that applies Stripe events whose
+// webhook never arrived.
+type ReconcileArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ReconcileArgs) Kind() string { return "reconcile" }
 
 // SweepHoldsArgs is the periodic job that releases lapsed seat holds.
 type SweepHoldsArgs struct{}
@@ -49,6 +59,11 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 			return err
 		})))
 	}
+	if h.Reconcile != nil && cfg.ReconcileInterval > 0 {
+		add = append(add, river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, _ ReconcileArgs) error {
+			return h.Reconcile(ctx)
+		})))
+	}
 	for _, err := range add {
 		if err != nil {
 			return fmt.Errorf("job workers: %w", err)
@@ -60,14 +75,19 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 // periodicJobs are inserted by River's elected leader only, so each runs
 // once per interval however many replicas run.
 func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
-	if h.Sweeper == nil {
-		return nil
+	var out []*river.PeriodicJob
+	every := func(id string, interval time.Duration, args river.JobArgs) {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(interval), func() (river.JobArgs, *river.InsertOpts) {
+			return args, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: interval}}
+		}, &river.PeriodicJobOpts{ID: id, RunOnStart: true}))
 	}
-	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
-			return SweepHoldsArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: cfg.SweepInterval}}
-		}, &river.PeriodicJobOpts{ID: "sweep_holds", RunOnStart: true}),
+	if h.Sweeper != nil {
+		every("sweep_holds", cfg.SweepInterval, SweepHoldsArgs{})
 	}
+	if h.Reconcile != nil && cfg.ReconcileInterval > 0 {
+		every("reconcile", cfg.ReconcileInterval, ReconcileArgs{})
+	}
+	return out
 }
 
 // worker runs one kind of job, counts its outcomes and logs failures: WARN

@@ -34,6 +34,9 @@ type Config struct {
 	// SweepInterval is how often lapsed seat holds are released; default
 	// 30s. One replica at a time runs it (River's leader).
 	SweepInterval time.Duration
+	// ReconcileInterval is how often Stripe's events are reconciled
+	// (RECONCILE_INTERVAL); 0 turns it off. One replica at a time.
+	ReconcileInterval time.Duration
 	// Outcome is told the kind and "succeeded", "retried" or "discarded"
 	// after each run.
 	Outcome func(kind, outcome string)

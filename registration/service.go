@@ -57,6 +57,10 @@ type Observer interface {
 	CheckoutSession(result string)
 	// PaymentEvent is told each event applied, by path and outcome.
 	PaymentEvent(path, eventType, outcome string)
+	// Reconciled is told, after each reconciliation pass, where its cursor
+	// stands and how many registrations Stripe lists as paid are still
+	// pending (should stay 0).
+	Reconciled(cursor time.Time, paidButPending int)
 }
 
 // Config tunes the flows; zero values take the defaults.
@@ -66,6 +70,9 @@ type Config struct {
 	CheckoutLifetime  time.Duration // Checkout Session expiry; default 1h
 	InlinePostPayment time.Duration // bound on the free path's inline step; default 5s
 	PromoJobDelay     time.Duration // when the job re-checks a free registration; default 1m
+	// ReconcileGrace leaves events this young to their webhooks (default
+	// ReconcileGrace; negative: none, for tests).
+	ReconcileGrace time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -81,16 +88,21 @@ func (c Config) withDefaults() Config {
 	if c.PromoJobDelay == 0 {
 		c.PromoJobDelay = time.Minute
 	}
+	if c.ReconcileGrace == 0 {
+		c.ReconcileGrace = ReconcileGrace
+	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return c
 }
 
 // Deps are the service's collaborators. Store is required; Payments nil
-// means card payment is not configured; PostPayment nil skips the free
-// path's inline step (the job still runs).
+// means card payment is not configured; Records nil turns the return
+// page's confirmation and reconciliation off; PostPayment nil skips the
+// free path's inline step (the job still runs).
 type Deps struct {
 	Store       Store
 	Payments    Payments
+	Records     Records
 	PostPayment PostPaymentFunc
 	Observer    Observer
 	Logger      *slog.Logger
@@ -101,6 +113,7 @@ type Service struct {
 	cfg         Config
 	store       Store
 	payments    Payments
+	records     Records
 	postPayment PostPaymentFunc
 	observe     Observer
 	logger      *slog.Logger
@@ -109,7 +122,7 @@ type Service struct {
 
 // New returns the service.
 func New(cfg Config, d Deps) *Service {
-	s := &Service{cfg: cfg.withDefaults(), store: d.Store, payments: d.Payments, postPayment: d.PostPayment,
+	s := &Service{cfg: cfg.withDefaults(), store: d.Store, payments: d.Payments, records: d.Records, postPayment: d.PostPayment,
 		observe: d.Observer, logger: d.Logger}
 	if s.observe == nil {
 		s.observe = nopObserver{}
@@ -176,3 +189,4 @@ type nopObserver struct{}
 
 func (nopObserver) CheckoutSession(string)              {}
 func (nopObserver) PaymentEvent(string, string, string) {}
+func (nopObserver) Reconciled(time.Time, int)           {}

@@ -116,6 +116,8 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 	}
 	outcome = t.Outcome
 	switch {
+	case t.Outcome == basketball.OutcomeAlreadyPaid && samePayment(r, ev):
+		outcome = basketball.OutcomeAlreadyConfirmed
 	case t.Outcome == basketball.OutcomeIgnoredStatus:
 		detail = "status " + r.Status
 	case mismatch && t.To == basketball.StatusPaid && t.From != basketball.StatusPaid:
@@ -130,6 +132,13 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, ev basketball.PaymentE
 		err = db.enterPaid(ctx, tx, r.ID, pi, time.Time{})
 	}
 	return outcome, r.ID, detail, err
+}
+
+// samePayment reports whether ev confirms the payment r already records
+// (its session or payment intent) rather than a second one.
+func samePayment(r basketball.Registration, ev basketball.PaymentEvent) bool {
+	return (ev.SessionID != "" && ev.SessionID == r.StripeCheckoutSessionID) ||
+		(ev.PaymentIntentID != "" && ev.PaymentIntentID == r.StripePaymentIntentID)
 }
 
 func (db *DB) applyRefund(ctx context.Context, tx *sql.Tx, ev basketball.PaymentEvent, now time.Time) (outcome, regID, detail string, err error) {

@@ -297,12 +297,14 @@ func TestConcurrentParentUpsert(t *testing.T) {
 	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
 		b := setup(t, engine)
 		sqldbtest.MustClub(t, b.db, "tigers")
-		tr := sqldbtest.MustTryout(t, b.db, "tigers", 3000, 0)
+		// A free tryout: registrations are paid at once, so the limit on
+		// a parent's unpaid seats does not apply.
+		tr := sqldbtest.MustTryout(t, b.db, "tigers", 0, 0)
 		emails := []string{"Sam@Example.com", "sam@example.com", "SAM@EXAMPLE.COM", "sAm@eXample.com"}
 		ok, _ := runConcurrently(t, 10, func(i int) error {
 			req := sqldbtest.Request(tr.ID, i)
 			req.Parent.Email = emails[i%len(emails)]
-			_, err := b.db.CreateRegistration(b.ctx, "tigers", req, basketball.CreateOptions{CardEnabled: true})
+			_, err := b.db.CreateRegistration(b.ctx, "tigers", req, basketball.CreateOptions{})
 			return err
 		})
 		if ok != 10 {
@@ -314,6 +316,39 @@ func TestConcurrentParentUpsert(t *testing.T) {
 		if n := count(t, b.db, "SELECT count(*) FROM players"); n != 10 {
 			t.Fatalf("players = %d, want 10", n)
 		}
+	})
+}
+
+// TestPendingLimitUnderConcurrency: ten unpaid registrations of one
+// parent (emails in any case) at once: exactly MaxPendingPerParent take a
+// seat; the others are refused and write nothing.
+func TestPendingLimitUnderConcurrency(t *testing.T) {
+	sqldbtest.ForEachEngine(t, func(t *testing.T, engine string) {
+		b := setup(t, engine)
+		sqldbtest.MustClub(t, b.db, "tigers")
+		tr := sqldbtest.MustTryout(t, b.db, "tigers", 3000, 20)
+		emails := []string{"Sam@Example.com", "sam@example.com", "SAM@EXAMPLE.COM", "sAm@eXample.com"}
+		var mu sync.Mutex
+		refused := 0
+		ok, _ := runConcurrently(t, 10, func(i int) error {
+			req := sqldbtest.Request(tr.ID, i)
+			req.Parent.Email = emails[i%len(emails)]
+			_, err := b.db.CreateRegistration(b.ctx, "tigers", req, basketball.CreateOptions{CardEnabled: true})
+			if basketball.ErrorCode(err) == basketball.ETooManyPending {
+				mu.Lock()
+				refused++
+				mu.Unlock()
+				return nil
+			}
+			return err
+		})
+		if ok-refused != sqldb.MaxPendingPerParent || refused != 10-sqldb.MaxPendingPerParent {
+			t.Fatalf("%d registered, %d refused; want %d and %d", ok-refused, refused, sqldb.MaxPendingPerParent, 10-sqldb.MaxPendingPerParent)
+		}
+		if n := count(t, b.db, "SELECT count(*) FROM registrations"); n != sqldb.MaxPendingPerParent {
+			t.Fatalf("%d registrations stored", n)
+		}
+		mustCountersAgree(t, b.db)
 	})
 }
 

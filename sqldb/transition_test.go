@@ -97,9 +97,9 @@ func TestPaymentTransitions(t *testing.T) {
 			"refunded":         {"held_for_payment", "pending", 1, 1, 0},
 		},
 		"paid": {
-			"completed paid":   {"already_paid", "paid", 1, 1, 0},
+			"completed paid":   {"already_confirmed", "paid", 1, 1, 0},
 			"completed unpaid": {"ignored_status", "paid", 1, 1, 0},
-			"async succeeded":  {"already_paid", "paid", 1, 1, 0},
+			"async succeeded":  {"already_confirmed", "paid", 1, 1, 0},
 			"async failed":     {"ignored_status", "paid", 1, 1, 0},
 			"expired":          {"ignored_status", "paid", 1, 1, 0},
 			"refunded":         {"refunded", "refunded", 0, 0, 0},

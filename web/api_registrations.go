@@ -76,7 +76,9 @@ type registrationView struct {
 }
 
 func (s *Server) getRegistration(w http.ResponseWriter, r *http.Request) {
-	reg, err := s.svc.Registration(r.Context(), r.PathValue("id"))
+	// With ?session_id=cs_… (a client back from Stripe's checkout) the
+	// service confirms the payment with Stripe first.
+	reg, err := s.svc.ConfirmReturn(r.Context(), r.PathValue("id"), r.URL.Query().Get("session_id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"sync/atomic"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -17,6 +20,11 @@ type Metrics struct {
 	Jobs           *prometheus.CounterVec
 	StripeRequests *prometheus.CounterVec
 	PaymentEvents  *prometheus.CounterVec
+	// PaidButPending counts registrations Stripe lists as paid that are
+	// still pending after the last reconciliation (should stay 0).
+	PaidButPending prometheus.Gauge
+
+	reconcileCursor atomic.Int64 // unix seconds; 0 before the first pass
 }
 
 // NewMetrics registers the series, with Go and process collectors.
@@ -44,7 +52,21 @@ func NewMetrics() *Metrics {
 			Name: "basketball_payment_events_total", Help: "Stripe events applied by path (webhook, return, reconcile) and outcome.",
 		}, []string{"path", "outcome"}),
 	}
-	reg.MustRegister(m.Requests, m.Latency, m.WebhookEvents, m.Jobs, m.StripeRequests, m.PaymentEvents,
+	m.PaidButPending = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "basketball_reconcile_paid_but_pending",
+		Help: "Registrations Stripe lists as paid that were still pending after the last reconciliation (should stay 0).",
+	})
+	cursorAge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "basketball_reconcile_cursor_age_seconds",
+		Help: "Age of the reconciliation cursor (the newest Stripe event reconciled); 0 until the first pass.",
+	}, func() float64 {
+		c := m.reconcileCursor.Load()
+		if c == 0 {
+			return 0
+		}
+		return time.Since(time.Unix(c, 0)).Seconds()
+	})
+	reg.MustRegister(m.Requests, m.Latency, m.WebhookEvents, m.Jobs, m.StripeRequests, m.PaymentEvents, m.PaidButPending, cursorAge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -59,11 +81,20 @@ func (m *Metrics) PaymentEvent(path, eventType, outcome string) {
 	m.PaymentEvents.WithLabelValues(path, outcome).Inc()
 }
 
+// Reconciled records where reconciliation stands.
+func (m *Metrics) Reconciled(cursor time.Time, paidButPending int) {
+	if !cursor.IsZero() {
+		m.reconcileCursor.Store(cursor.Unix())
+	}
+	m.PaidButPending.Set(float64(paidButPending))
+}
+
 // metricType keeps the label set small: unknown types share one label.
 func metricType(t string) string {
 	switch t {
 	case basketball.EventCheckoutCompleted, basketball.EventAsyncPaymentSucceeded, basketball.EventAsyncPaymentFailed,
-		basketball.EventCheckoutExpired, basketball.EventChargeRefunded, "unverified", "unknown":
+		basketball.EventCheckoutExpired, basketball.EventChargeRefunded, basketball.EventChargeDisputeCreated,
+		basketball.EventChargeDisputeClosed, "unverified", "unknown":
 		return t
 	}
 	return "other"

@@ -72,7 +72,9 @@ func registrationState(reg basketball.Registration, returned bool) string {
 }
 
 func (s *Server) registrationData(r *http.Request) (registrationData, error) {
-	reg, err := s.svc.Registration(r.Context(), r.PathValue("id"))
+	// Back from Stripe's checkout (its success URL carries the session):
+	// the service confirms the payment with Stripe first.
+	reg, err := s.svc.ConfirmReturn(r.Context(), r.PathValue("id"), r.URL.Query().Get("session_id"))
 	if err != nil {
 		return registrationData{}, err
 	}

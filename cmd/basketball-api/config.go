@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"basketball"
 	"basketball/email"
@@ -36,6 +37,7 @@ type Config struct {
 	TrustProxy           bool
 	LogFormat            string
 	JobMaxAttempts       int
+	ReconcileInterval    time.Duration
 }
 
 // setting is one row of the configuration table.
@@ -63,6 +65,7 @@ var settings = []setting{
 	{"RATE_LIMIT_PER_MINUTE", "300", "registration requests per client IP per minute (0 = off)", false, func(c *Config) any { return &c.RateLimitPerMinute }},
 	{"TRUST_PROXY", "false", "take the client IP from X-Forwarded-For (only behind your own proxy)", false, func(c *Config) any { return &c.TrustProxy }},
 	{"LOG_FORMAT", "text", "text or json", false, func(c *Config) any { return &c.LogFormat }},
+	{"RECONCILE_INTERVAL", "5m", "how often Stripe's events list is read for events whose webhook was lost (0 = off)", false, func(c *Config) any { return &c.ReconcileInterval }},
 	{"JOB_MAX_ATTEMPTS", "25", "attempts of the post-payment job before it is discarded (25 ≈ three weeks of backoff)", false, func(c *Config) any { return &c.JobMaxAttempts }},
 }
 
@@ -129,6 +132,12 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (Co
 				return c, fmt.Errorf("%s: want true or false, got %q", s.env, v)
 			}
 			*p = b
+		case *time.Duration:
+			d, err := parseDuration(v)
+			if err != nil {
+				return c, fmt.Errorf("%s: want a duration such as 5m, 24h or 0 (off), got %q", s.env, v)
+			}
+			*p = d
 		}
 	}
 	return c, c.validate()
@@ -240,6 +249,8 @@ func derefAny(p any) any {
 		return *v
 	case *bool:
 		return *v
+	case *time.Duration:
+		return *v
 	}
 	return p
 }
@@ -247,4 +258,16 @@ func derefAny(p any) any {
 func validPort(p string) bool {
 	n, err := strconv.Atoi(p)
 	return err == nil && n >= 0 && n <= 65535
+}
+
+// parseDuration reads a duration setting: Go's form (90s, 5m, 24h), or 0.
+func parseDuration(v string) (time.Duration, error) {
+	if v == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad duration %q", v)
+	}
+	return d, nil
 }

@@ -21,6 +21,7 @@ import (
 func (m *Main) demo(ctx context.Context, args []string) error {
 	fs := m.newFlags("demo", "demo [--db PATH] [--listen-addr ADDR] [serve's other flags; every setting also comes from the environment]")
 	dbPath := fs.String("db", "", "SQLite file to use and keep (default: a fresh file in a temporary folder, removed when the demo stops)")
+	noWebhooks := fs.Bool("no-webhooks", false, "the test checkout records its events but delivers no webhook: payments are confirmed on the return page or by reconciliation")
 	// The demo always runs on its own SQLite file, whatever DATABASE_URL
 	// says; the placeholder is replaced once --db is known.
 	getenv := func(k string) string {
@@ -61,7 +62,14 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			cfg.StripeWebhookSecret = stripe.NewWebhookSecret()
 		}
 		tc.WebhookSecret = cfg.StripeWebhookSecret
+		tc.NoWebhooks = *noWebhooks
 		opts.checkout, opts.handlers, opts.testMode = tc, tc.Routes(), true
+		if m.Getenv("RECONCILE_INTERVAL") == "" && !flagGiven(fs, "reconcile-interval") {
+			// The demo's reconciliation reads the test checkout's events
+			// often, so a payment whose webhook was switched off shows up
+			// within a minute.
+			cfg.ReconcileInterval = 30 * time.Second
+		}
 	}
 	// Without Keycloak, parents' logins go to an in-process stand-in, so
 	// the confirmation email carries a login that works and can be tried.
@@ -81,7 +89,12 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			tc.WebhookURL = "http://" + browsable(addr) + "/webhooks/stripe"
 		}
 	}
-	opts.banner = func(cfg Config, addr string) { m.demoBanner(cfg, *dbPath, temporary, tc != nil, kc) }
+	opts.banner = func(cfg Config, addr string) {
+		m.demoBanner(cfg, *dbPath, temporary, tc != nil, kc)
+		if tc != nil && tc.NoWebhooks {
+			fmt.Fprintf(m.Stdout, "  webhooks:          OFF (--no-webhooks): payments are confirmed on the registration page, or by reconciliation every %s\n", cfg.ReconcileInterval)
+		}
+	}
 	return m.runService(ctx, cfg, opts)
 }
 

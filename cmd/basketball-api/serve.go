@@ -49,13 +49,33 @@ type serviceOptions struct {
 	// banner prints what a person needs once the server listens.
 	banner func(cfg Config, addr string)
 	// checkout replaces Stripe (the demo's local test checkout).
-	checkout registration.Payments
+	checkout stripeAPI
 	// testMode marks every page as using the local test checkout.
 	testMode bool
 	// handlers are extra routes (the test checkout's pages).
 	handlers map[string]http.Handler
 	// homeClub is the club the root page links to (the demo's).
 	homeClub string
+}
+
+// stripeAPI is Stripe as the service uses it: checkout sessions, and what
+// Stripe knows of past payments (sessions, events).
+type stripeAPI interface {
+	registration.Payments
+	registration.Records
+}
+
+// stripeFor returns Stripe's API when STRIPE_SECRET_KEY is set, else the
+// stand-in (the demo's test checkout), else nil.
+func stripeFor(cfg Config, standIn stripeAPI) (stripeAPI, error) {
+	if cfg.StripeSecretKey == "" {
+		return standIn, nil
+	}
+	sc, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL})
+	if err != nil {
+		return nil, fmt.Errorf("STRIPE_SECRET_KEY/STRIPE_API_URL: %w", err)
+	}
+	return sc, nil
 }
 
 // postPaymentStep wires Keycloak (when configured) and the mailer.
@@ -108,16 +128,15 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		// The test checkout never stands in for a configured Stripe.
 		opts.checkout, opts.handlers, opts.testMode = nil, nil, false
 	}
-	var payments registration.Payments
-	if opts.checkout != nil {
-		payments = opts.checkout
+	api, err := stripeFor(cfg, opts.checkout)
+	if err != nil {
+		return err
 	}
-	if cfg.StripeSecretKey != "" {
-		sc, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL})
-		if err != nil {
-			return fmt.Errorf("STRIPE_SECRET_KEY/STRIPE_API_URL: %w", err)
-		}
-		payments = sc
+	// Interfaces holding a nil API would look configured: keep them nil.
+	var payments registration.Payments
+	var records registration.Records
+	if api != nil {
+		payments, records = api, api
 	}
 	metrics := web.NewMetrics()
 	stopMetrics, err := serveMetrics(cfg, metrics, logger)
@@ -130,10 +149,17 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		return err
 	}
 	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL}, registration.Deps{
-		Store: db, Payments: payments, PostPayment: step.Run, Observer: metrics, Logger: logger,
+		Store: db, Payments: payments, Records: records, PostPayment: step.Run, Observer: metrics, Logger: logger,
 	})
-	queue, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: step, Sweeper: svc}, jobs.Config{
-		MaxAttempts: cfg.JobMaxAttempts, Logger: logger,
+	handlers := jobs.Handlers{PostPayment: step, Sweeper: svc}
+	if records != nil {
+		handlers.Reconcile = func(ctx context.Context) error {
+			_, err := svc.Reconcile(ctx, time.Time{})
+			return err
+		}
+	}
+	queue, err := jobs.NewQueue(db.RiverDriver(), handlers, jobs.Config{
+		MaxAttempts: cfg.JobMaxAttempts, Logger: logger, ReconcileInterval: cfg.ReconcileInterval,
 		Outcome: func(kind, o string) { metrics.Jobs.WithLabelValues(kind, o).Inc() },
 	})
 	if err != nil {
