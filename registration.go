@@ -28,14 +28,14 @@ type Registration struct {
 	AmountPaidCents         *int64     `json:"amount_paid_cents"`
 	// PaidCurrency is the currency Stripe reported the payment in, and
 	// AmountMismatch says the amount or currency was not what was due.
-	PaidCurrency   string `json:"paid_currency,omitempty"`
-	AmountMismatch bool   `json:"amount_mismatch"`
-	CheckoutAttempts        int        `json:"checkout_attempts"`
-	HoldUntil               time.Time  `json:"-"`
-	CreatedAt               time.Time  `json:"created_at"`
-	PaidAt                  *time.Time `json:"paid_at"`
-	ConfirmationSentAt      *time.Time `json:"confirmation_sent_at"`
-	AccountCreatedAt        *time.Time `json:"-"`
+	PaidCurrency       string     `json:"paid_currency,omitempty"`
+	AmountMismatch     bool       `json:"amount_mismatch"`
+	CheckoutAttempts   int        `json:"checkout_attempts"`
+	HoldUntil          time.Time  `json:"-"`
+	CreatedAt          time.Time  `json:"created_at"`
+	PaidAt             *time.Time `json:"paid_at"`
+	ConfirmationSentAt *time.Time `json:"confirmation_sent_at"`
+	AccountCreatedAt   *time.Time `json:"-"`
 	// AwaitingAsyncPayment: the checkout completed with a delayed payment
 	// method (a bank debit) and Stripe has yet to say whether it arrived.
 	AwaitingAsyncPayment bool `json:"-"`
