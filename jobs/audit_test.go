@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"basketball/email/emailtest"
+	"basketball/jobs"
 	"basketball/sqldb"
 )
 
@@ -38,6 +39,13 @@ func (b *testBundle) audit(t *testing.T) {
 		}
 	}
 	for _, j := range b.jobs(t) {
+		// Periodic jobs carry no arguments at all.
+		if j.Kind == (jobs.ReconcileArgs{}).Kind() || j.Kind == (jobs.SweepHoldsArgs{}).Kind() {
+			if j.Args != "{}" {
+				t.Errorf("periodic job %s has arguments %s", j.Kind, j.Args)
+			}
+			continue
+		}
 		// Each kind's arguments are one id, never personal data.
 		want := map[string][2]string{
 			(basketball.PostPaymentJob{}).Kind(): {"registration_id", "reg_"},

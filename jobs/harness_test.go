@@ -48,6 +48,7 @@ const (
 // testBundle is one running service with its peers.
 type testBundle struct {
 	engine   string
+	dbURL    string
 	db       *sqldb.DB
 	kc       *keycloaktest.Server
 	smtp     *emailtest.Server
@@ -99,7 +100,8 @@ func setup(t *testing.T, engine string, opts ...option) *testBundle {
 		kcSecret:      "kc-secret-" + rand.Text(),
 		stripeKey:     "sk_test_" + rand.Text(),
 	}
-	b.db = sqldbtest.Open(t, engine, nil)
+	b.dbURL = sqldbtest.URL(t, engine)
+	b.db = sqldbtest.OpenURL(t, b.dbURL, sqldb.Options{})
 	sqldbtest.MustClub(t, b.db, clubSlug)
 	b.tryout = sqldbtest.MustTryout(t, b.db, clubSlug, feeCents, 20)
 	pct := 100

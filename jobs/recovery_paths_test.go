@@ -2,11 +2,17 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"basketball"
+	"basketball/jobs"
+	"basketball/registration"
+	"basketball/sqldb"
 	"basketball/sqldb/sqldbtest"
 	"basketball/stripe"
 	"basketball/stripe/stripetest"
@@ -165,4 +171,74 @@ func TestWebhookLostReconciliationPays(t *testing.T) {
 			t.Errorf("%d confirmations for the lost webhook's registration, want 1", len(msgs))
 		}
 	})
+}
+
+// TestReconcileAcrossReplicas: three replicas on one PostgreSQL database,
+// each with the periodic reconciliation due every second. River's elected
+// leader alone inserts periodic jobs, and the events' ids deduplicate any
+// overlap: every lost event is applied exactly once, by one of them.
+func TestReconcileAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(sqldbtest.Engines(), sqldb.Postgres) {
+		t.Skip("three replicas share a PostgreSQL database (TEST_DATABASE_URL)")
+	}
+	b, fake := setupWithFake(t, sqldb.Postgres)
+	fake.SetWebhookDelivery(false)
+	var regs []basketball.Registration
+	for i := range 4 {
+		reg := b.mustRegisterCard(t, fmt.Sprintf("rep%d@example.com", i), fmt.Sprintf("Rep%d", i))
+		mustPay(t, fake, reg)
+		regs = append(regs, reg)
+	}
+
+	// The three replicas are the only River clients: the bundle's own
+	// (without reconciliation) must not be the leader.
+	b.stopQueue()
+	var mu sync.Mutex
+	applied := map[string][]int{} // event id → replicas that applied it
+	for replica := range 3 {
+		db := sqldbtest.OpenURL(t, b.dbURL, sqldb.Options{})
+		svc := registration.New(registration.Config{PublicURL: publicURL, ReconcileGrace: -1},
+			registration.Deps{Store: db, Records: b.records})
+		cfg := b.queueCfg
+		cfg.ReconcileInterval = time.Second
+		q, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: b.step, Reconcile: func(ctx context.Context) error {
+			rep, err := svc.Reconcile(ctx, time.Time{})
+			mu.Lock()
+			for _, a := range rep.Applied {
+				applied[a.EventID] = append(applied[a.EventID], replica)
+			}
+			mu.Unlock()
+			return err
+		}}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			_ = q.Stop(ctx)
+		})
+	}
+	for _, reg := range regs {
+		b.waitConfirmed(t, reg.ID)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, ev := range fake.Events() {
+		if ev.Type != stripe.EventCheckoutCompleted {
+			continue
+		}
+		if by := applied[ev.ID]; len(by) != 1 {
+			t.Errorf("event %s applied by replicas %v, want exactly one", ev.ID, by)
+		}
+	}
+	for _, reg := range regs {
+		if msgs := b.messagesTo(reg.ParentEmail); len(msgs) != 1 {
+			t.Errorf("%s: %d confirmations, want 1", reg.ParentEmail, len(msgs))
+		}
+	}
 }

@@ -64,6 +64,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		tc.WebhookSecret = cfg.StripeWebhookSecret
 		tc.NoWebhooks = *noWebhooks
 		opts.checkout, opts.handlers, opts.testMode = tc, tc.Routes(), true
+		opts.reconcileGrace = -1
 		if m.Getenv("RECONCILE_INTERVAL") == "" && !flagGiven(fs, "reconcile-interval") {
 			// The demo's reconciliation reads the test checkout's events
 			// often, so a payment whose webhook was switched off shows up

@@ -28,6 +28,7 @@ Commands:
   tryout open|close     open or close a tryout for registration
   promo create|list     create a promo code of a club, or list a club's codes
   registrations list    list a club's registrations
+  reconcile             apply Stripe events whose webhook never arrived, once
   demo                  serve a demo club on a fresh SQLite file
   mail preview          render the confirmation email
 
@@ -113,6 +114,8 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.migrate(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
+	case "reconcile":
+		return m.reconcile(ctx, rest)
 	case "club", "tryout", "promo", "registrations", "mail":
 		s, r := sub()
 		run, ok := subcommands[cmd][s]

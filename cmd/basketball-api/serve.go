@@ -52,6 +52,9 @@ type serviceOptions struct {
 	checkout stripeAPI
 	// testMode marks every page as using the local test checkout.
 	testMode bool
+	// reconcileGrace replaces how long reconciliation leaves fresh events
+	// to their webhooks (the demo's test checkout delivers at once or never).
+	reconcileGrace time.Duration
 	// handlers are extra routes (the test checkout's pages).
 	handlers map[string]http.Handler
 	// homeClub is the club the root page links to (the demo's).
@@ -148,7 +151,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	if err != nil {
 		return err
 	}
-	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL}, registration.Deps{
+	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL, ReconcileGrace: opts.reconcileGrace}, registration.Deps{
 		Store: db, Payments: payments, Records: records, PostPayment: step.Run, Observer: metrics, Logger: logger,
 	})
 	handlers := jobs.Handlers{PostPayment: step, Sweeper: svc}

@@ -81,14 +81,21 @@ func Open(t testing.TB, engine string, now func() time.Time) *sqldb.DB {
 // opened with opts.
 func OpenWith(t testing.TB, engine string, opts sqldb.Options) *sqldb.DB {
 	t.Helper()
+	return OpenURL(t, URL(t, engine), opts)
+}
+
+// OpenURL opens (and migrates) the database of a DATABASE_URL once more:
+// another replica on the same database.
+func OpenURL(t testing.TB, dbURL string, opts sqldb.Options) *sqldb.DB {
+	t.Helper()
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, URL(t, engine), opts)
+	db, err := sqldb.Open(ctx, dbURL, opts)
 	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
+		t.Fatalf("open the test database: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s: %v", engine, err)
+		t.Fatalf("migrate the test database: %v", err)
 	}
 	return db
 }
