@@ -140,11 +140,12 @@ func (ev PaymentEvent) SessionTrigger() (trigger, skip, detail string) {
 
 // WarnOutcome reports whether an outcome needs an operator's attention: a
 // second payment for one registration, a payment after its seat was
-// released or after staff canceled it.
+// released or after staff canceled it, money not as due, a refund before
+// its payment, any dispute.
 func WarnOutcome(outcome string) bool {
 	switch outcome {
-	case OutcomeAlreadyPaid, OutcomePaidLate, OutcomePaidAfterCancel, OutcomeDisputeLost, OutcomeAmountMismatch,
-		OutcomeDisputeCreated, OutcomeHeldForPayment:
+	case OutcomeAlreadyPaid, OutcomePaidLate, OutcomePaidAfterCancel, OutcomeAmountMismatch, OutcomeHeldForPayment,
+		OutcomeDisputeCreated, OutcomeDisputeWon, OutcomeDisputeClosed, OutcomeDisputeLost:
 		return true
 	}
 	return false
