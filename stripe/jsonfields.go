@@ -72,10 +72,15 @@ func (f *fields) decode(key string, v any) bool {
 	return true
 }
 
-// present reports whether key is in the object and not null.
-func (f *fields) present(key string) bool {
+// intPresent reads an integer field and reports whether it was there,
+// not null and of the right type.
+func (f *fields) intPresent(key string) (int64, bool) {
 	raw, ok := f.m[key]
-	return ok && !isNull(raw)
+	if !ok || isNull(raw) {
+		return 0, false
+	}
+	var n int64
+	return n, f.decode(key, &n)
 }
 
 func (f *fields) str(key string) string {

@@ -69,12 +69,11 @@ func readSession(obj *fields) CheckoutSession {
 		Status:            obj.str("status"),
 		PaymentStatus:     obj.str("payment_status"),
 		PaymentIntentID:   obj.expandableID("payment_intent"),
-		AmountTotal:       obj.int("amount_total"),
-		HasAmountTotal:    obj.present("amount_total"),
 		Currency:          obj.str("currency"),
 		Metadata:          obj.strMap("metadata"),
 		ClientReferenceID: obj.str("client_reference_id"),
 	}
+	s.AmountTotal, s.HasAmountTotal = obj.intPresent("amount_total")
 	if exp := obj.int("expires_at"); exp != 0 {
 		s.ExpiresAt = time.Unix(exp, 0).UTC()
 	}

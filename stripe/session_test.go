@@ -32,7 +32,7 @@ func TestRetrieveCheckoutSessionReadsWhatTheWebhookReads(t *testing.T) {
 	}
 	want := CheckoutSession{
 		ID: "cs_test_1", Status: SessionStatusComplete, PaymentStatus: PaymentStatusPaid, PaymentIntentID: "pi_1",
-		AmountTotal: 4500, Currency: "eur", Metadata: testMetadata(), ClientReferenceID: "reg_42", ExpiresAt: testExpiresAt,
+		AmountTotal: 4500, HasAmountTotal: true, Currency: "eur", Metadata: testMetadata(), ClientReferenceID: "reg_42", ExpiresAt: testExpiresAt,
 	}
 	assertSession(t, got, want)
 

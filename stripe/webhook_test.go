@@ -50,7 +50,7 @@ func TestParseWebhookSessionEvents(t *testing.T) {
 		want: Event{
 			ID: "evt_1", Type: EventCheckoutCompleted, Created: created,
 			SessionID: "cs_test_1", PaymentStatus: "paid", PaymentIntentID: "pi_1", ClientReferenceID: "reg_42",
-			Currency: "eur", AmountTotal: 4500, Metadata: testMetadata(),
+			Currency: "eur", AmountTotal: 4500, HasAmountTotal: true, Metadata: testMetadata(),
 		},
 	}, {
 		name: "expired from another release train",
@@ -60,12 +60,12 @@ func TestParseWebhookSessionEvents(t *testing.T) {
 		}),
 		want: Event{
 			ID: "evt_2", Type: EventCheckoutExpired, Created: created, SessionID: "cs_test_2",
-			PaymentStatus: "unpaid", Currency: "eur", AmountTotal: 4500, Metadata: testMetadata(),
+			PaymentStatus: "unpaid", Currency: "eur", AmountTotal: 4500, HasAmountTotal: true, Metadata: testMetadata(),
 		},
 	}, {
 		name:    "metadata null",
 		payload: BuildSessionEvent(SessionEventParams{EventID: "evt_3", SessionID: "cs_test_3", PaymentStatus: "paid", Created: created}),
-		want:    Event{ID: "evt_3", Type: EventCheckoutCompleted, Created: created, SessionID: "cs_test_3", PaymentStatus: "paid"},
+		want:    Event{ID: "evt_3", Type: EventCheckoutCompleted, Created: created, SessionID: "cs_test_3", PaymentStatus: "paid", HasAmountTotal: true},
 	}, {
 		name:    "metadata and most fields absent",
 		payload: []byte(`{"id":"evt_4","object":"event","type":"checkout.session.completed","created":1,"data":{"object":{"id":"cs_test_4","object":"checkout.session"}}}`),
@@ -78,7 +78,7 @@ func TestParseWebhookSessionEvents(t *testing.T) {
 			"amount_total":0,"currency":"usd","metadata":{"type":"tryout_registration","registration_id":"reg_42"}}}}`),
 		want: Event{
 			ID: "evt_5", Type: EventCheckoutAsyncPaymentSucceeded, Created: time.Unix(1, 0).UTC(), SessionID: "cs_test_5",
-			PaymentStatus: "paid", PaymentIntentID: "pi_5", Currency: "usd",
+			PaymentStatus: "paid", PaymentIntentID: "pi_5", Currency: "usd", HasAmountTotal: true,
 			Metadata: map[string]string{"type": "tryout_registration", "registration_id": "reg_42"},
 		},
 	}, {
@@ -139,7 +139,7 @@ func TestParseWebhookMalformedButSigned(t *testing.T) {
 		name: "metadata is not a map of strings",
 		payload: `{"id":"evt_m3","object":"event","type":"checkout.session.completed","created":1,
 			"data":{"object":{"id":"cs_test_3","payment_status":"paid","amount_total":4500,"metadata":{"registration_id":42}}}}`,
-		want:   Event{ID: "evt_m3", Type: EventCheckoutCompleted, Created: time.Unix(1, 0).UTC(), SessionID: "cs_test_3", PaymentStatus: "paid", AmountTotal: 4500},
+		want:   Event{ID: "evt_m3", Type: EventCheckoutCompleted, Created: time.Unix(1, 0).UTC(), SessionID: "cs_test_3", PaymentStatus: "paid", AmountTotal: 4500, HasAmountTotal: true},
 		errHas: "data.object.metadata",
 	}, {
 		name: "amount_total is a string, metadata still read",

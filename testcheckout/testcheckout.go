@@ -131,7 +131,7 @@ func (c *Checkout) now() time.Time {
 func (s *session) view() stripe.CheckoutSession {
 	return stripe.CheckoutSession{
 		ID: s.id, Status: s.status, PaymentStatus: s.paymentStatus, PaymentIntentID: s.paymentIntent,
-		AmountTotal: s.params.AmountCents, Currency: strings.ToLower(s.params.Currency), Metadata: s.params.Metadata(),
+		AmountTotal: s.params.AmountCents, HasAmountTotal: true, Currency: strings.ToLower(s.params.Currency), Metadata: s.params.Metadata(),
 		ClientReferenceID: s.params.RegistrationID, ExpiresAt: s.params.ExpiresAt.UTC().Truncate(time.Second),
 	}
 }

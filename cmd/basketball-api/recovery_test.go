@@ -35,6 +35,7 @@ func TestRecoveryAfterKillDuringJob(t *testing.T) {
 			"STRIPE_SECRET_KEY": "sk_test_recovery", "STRIPE_API_URL": api.URL, "STRIPE_WEBHOOK_SECRET": secret,
 			"KEYCLOAK_URL": kc.URL(), "KEYCLOAK_REALM": "basketball", "KEYCLOAK_CLIENT_ID": "basketball-api",
 			"KEYCLOAK_CLIENT_SECRET": "kc-secret", "RATE_LIMIT_PER_MINUTE": "0",
+			"RECONCILE_INTERVAL": "0", // the fake Stripe has no events list
 		}
 		first := mustStartChild(t, env, "serve")
 		db := mustOpen(t, env["DATABASE_URL"])

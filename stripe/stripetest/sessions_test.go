@@ -36,7 +36,7 @@ func TestCreateSessionRecordsWhatWasSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := stripe.CheckoutSession{ID: s.ID, Status: "open", PaymentStatus: "unpaid", AmountTotal: 4500, Currency: "eur",
+	want := stripe.CheckoutSession{ID: s.ID, Status: "open", PaymentStatus: "unpaid", AmountTotal: 4500, HasAmountTotal: true, Currency: "eur",
 		Metadata: wantMeta, ClientReferenceID: "reg_1", ExpiresAt: s.ExpiresAt}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("retrieved %+v\nwant %+v", r, want)
