@@ -109,6 +109,10 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	case err == nil:
 		w.cfg.Outcome(kind, "succeeded")
 		return nil
+	case job.MaxAttempts == 1:
+		// A periodic job: the next interval runs it again.
+		w.cfg.Outcome(kind, "failed")
+		w.cfg.Logger.Warn("periodic job failed; it runs again at its next interval", "kind", kind, "job_id", job.ID, "err", err)
 	case job.Attempt >= job.MaxAttempts:
 		w.cfg.Outcome(kind, "discarded")
 		w.cfg.Logger.Error("job failed for the last time; it is discarded", "kind", kind, "job_id", job.ID,
