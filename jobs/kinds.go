@@ -54,13 +54,13 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 		})),
 	}
 	if h.Sweeper != nil {
-		add = append(add, river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, _ SweepHoldsArgs) error {
+		add = append(add, river.AddWorkerSafely(w, newPeriodicWorker(cfg, func(ctx context.Context, _ SweepHoldsArgs) error {
 			_, err := h.Sweeper.SweepHolds(ctx)
 			return err
 		})))
 	}
 	if h.Reconcile != nil && cfg.ReconcileInterval > 0 {
-		add = append(add, river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, _ ReconcileArgs) error {
+		add = append(add, river.AddWorkerSafely(w, newPeriodicWorker(cfg, func(ctx context.Context, _ ReconcileArgs) error {
 			return h.Reconcile(ctx)
 		})))
 	}
@@ -94,12 +94,19 @@ func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
 // while it will be retried, ERROR when River gives up on it.
 type worker[T river.JobArgs] struct {
 	river.WorkerDefaults[T]
-	cfg Config
-	run func(ctx context.Context, args T) error
+	cfg      Config
+	run      func(ctx context.Context, args T) error
+	periodic bool
 }
 
 func newWorker[T river.JobArgs](cfg Config, run func(ctx context.Context, args T) error) *worker[T] {
 	return &worker[T]{cfg: cfg, run: run}
+}
+
+// newPeriodicWorker runs a periodic job: a failure waits for the next
+// interval instead of being retried.
+func newPeriodicWorker[T river.JobArgs](cfg Config, run func(ctx context.Context, args T) error) *worker[T] {
+	return &worker[T]{cfg: cfg, run: run, periodic: true}
 }
 
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
@@ -109,8 +116,8 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	case err == nil:
 		w.cfg.Outcome(kind, "succeeded")
 		return nil
-	case job.MaxAttempts == 1:
-		// A periodic job: the next interval runs it again.
+	case w.periodic:
+		// The next interval runs it again.
 		w.cfg.Outcome(kind, "failed")
 		w.cfg.Logger.Warn("periodic job failed; it runs again at its next interval", "kind", kind, "job_id", job.ID, "err", err)
 	case job.Attempt >= job.MaxAttempts:
