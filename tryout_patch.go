@@ -36,9 +36,11 @@ func (c *Change[T]) UnmarshalJSON(b []byte) error {
 // registration keeps what it was due. Capacity, min_age, max_age and
 // age_on may be null (no limit).
 type TryoutPatch struct {
-	Name     Change[string]
-	StartsAt Change[time.Time]
-	EndsAt   Change[time.Time]
+	Name Change[string]
+	// StartsAt and EndsAt are RFC 3339, or wall-clock times read in the
+	// tryout's time zone.
+	StartsAt Change[string]
+	EndsAt   Change[string]
 	Location Change[string]
 	FeeCents Change[int64]
 	Capacity Change[int]
@@ -74,11 +76,22 @@ func (p TryoutPatch) Apply(t Tryout, now time.Time) (TryoutInput, []string, erro
 	if p.Name.Set && notNull("name", p.Name.Null) {
 		in.Name = p.Name.Value
 	}
-	if p.StartsAt.Set && notNull("starts_at", p.StartsAt.Null) {
-		in.StartsAt = p.StartsAt.Value
-	}
-	if p.EndsAt.Set && notNull("ends_at", p.EndsAt.Null) {
-		in.EndsAt = p.EndsAt.Value
+	for field, c := range map[string]struct {
+		ch Change[string]
+		t  *time.Time
+	}{"starts_at": {p.StartsAt, &in.StartsAt}, "ends_at": {p.EndsAt, &in.EndsAt}} {
+		if !c.ch.Set || !notNull(field, c.ch.Null) {
+			continue
+		}
+		v, dateOnly, err := ParseTime(c.ch.Value, t.Loc(), t.TimeZone, "the tryout's time zone")
+		switch {
+		case err != nil:
+			f[field] = err.Error()
+		case dateOnly:
+			f[field] = fmt.Sprintf("%q is a date; give the time of day too", c.ch.Value)
+		default:
+			*c.t = v
+		}
 	}
 	if p.Location.Set && notNull("location", p.Location.Null) {
 		in.Location = p.Location.Value
@@ -95,11 +108,7 @@ func (p TryoutPatch) Apply(t Tryout, now time.Time) (TryoutInput, []string, erro
 	in.AgeOn = applyOptional(p.AgeOn, in.AgeOn)
 	in.Normalize()
 	if err := in.Validate(); err != nil {
-		if e, ok := err.(*Error); ok {
-			for k, v := range e.Fields {
-				f[k] = v
-			}
-		}
+		mergeFields(f, err)
 	}
 	moved := !in.StartsAt.Equal(t.StartsAt.UTC())
 	if moved && !in.StartsAt.After(now) {

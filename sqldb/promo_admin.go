@@ -48,6 +48,7 @@ func (db *DB) SetPromoActive(ctx context.Context, clubSlug, id string, active bo
 		}
 		p.Active = active
 		audit.Target = id
+		audit.Detail = p.Code + " " + audit.Detail
 		return db.addAudit(ctx, tx, club.ID, audit, db.Now())
 	})
 	return p, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"basketball"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -45,9 +44,10 @@ func (l listFlags) check() (string, error) {
 // listing is what a list command prints: all of it as JSON, the columns
 // as CSV, and the people-sized columns as a table.
 type listing struct {
-	json  any
-	csv   [][]string // header first
-	table [][]string // header first
+	json      any
+	csvHeader []string
+	csv       [][]string
+	table     [][]string // header first
 }
 
 func (m *Main) print(format string, l listing) error {
@@ -57,17 +57,7 @@ func (m *Main) print(format string, l listing) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(l.json)
 	case "csv":
-		w := csv.NewWriter(m.Stdout)
-		for i, row := range l.csv {
-			if i > 0 {
-				row = csvSafeRow(row)
-			}
-			if err := w.Write(row); err != nil {
-				return err
-			}
-		}
-		w.Flush()
-		return w.Error()
+		return basketball.WriteCSV(m.Stdout, l.csvHeader, l.csv)
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	for _, row := range l.table {
@@ -78,25 +68,6 @@ func (m *Main) print(format string, l listing) error {
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
-}
-
-func csvSafeRow(row []string) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		out[i] = csvSafe(c)
-	}
-	return out
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula (=, +, -, @,
-// and | for DDE, or a tab or CR before one): parents type names, and admins
-// open the export in Excel. A negative number would be defused too, but no
-// exported number is negative.
-func csvSafe(s string) string {
-	if s != "" && strings.IndexByte("=+-@|\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
 }
 
 // termSafe shows a stored value on a terminal as it is, never runs it:
