@@ -36,18 +36,18 @@ func (c *Change[T]) UnmarshalJSON(b []byte) error {
 // registration keeps what it was due. Capacity, min_age, max_age and
 // age_on may be null (no limit).
 type TryoutPatch struct {
-	Name Change[string]
+	Name Change[string] `json:"name"`
 	// StartsAt and EndsAt are RFC 3339, or wall-clock times read in the
 	// tryout's time zone.
-	StartsAt Change[string]
-	EndsAt   Change[string]
-	Location Change[string]
-	FeeCents Change[int64]
-	Capacity Change[int]
-	Open     Change[bool]
-	MinAge   Change[int]
-	MaxAge   Change[int]
-	AgeOn    Change[string]
+	StartsAt Change[string] `json:"starts_at"`
+	EndsAt   Change[string] `json:"ends_at"`
+	Location Change[string] `json:"location"`
+	FeeCents Change[int64]  `json:"fee_cents"`
+	Capacity Change[int]    `json:"capacity"`
+	Open     Change[bool]   `json:"open"`
+	MinAge   Change[int]    `json:"min_age"`
+	MaxAge   Change[int]    `json:"max_age"`
+	AgeOn    Change[string] `json:"age_on"`
 	// The waitlist's fields (waitlist on or off, offer_ttl) are added here
 	// by the waitlist work, applied in Apply like the others.
 }

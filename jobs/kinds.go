@@ -15,10 +15,12 @@ import (
 // enqueues it), a line in addWorkers, and, for periodic upkeep, a line in
 // periodicJobs.
 
-// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep).
+// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep),
+// Sessions too (no periodic removal of expired staff sessions).
 type Handlers struct {
 	PostPayment *PostPayment
 	Sweeper     Sweeper
+	Sessions    SessionSweeper
 }
 
 // Sweeper releases lapsed seat holds (the registration service).
@@ -49,6 +51,12 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 			return err
 		})))
 	}
+	if h.Sessions != nil {
+		add = append(add, river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, _ DeleteExpiredSessionsArgs) error {
+			_, err := h.Sessions.DeleteExpiredSessions(ctx)
+			return err
+		})))
+	}
 	for _, err := range add {
 		if err != nil {
 			return fmt.Errorf("job workers: %w", err)
@@ -60,14 +68,18 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 // periodicJobs are inserted by River's elected leader only, so each runs
 // once per interval however many replicas run.
 func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
-	if h.Sweeper == nil {
-		return nil
-	}
-	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
+	var out []*river.PeriodicJob
+	if h.Sweeper != nil {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return SweepHoldsArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: cfg.SweepInterval}}
-		}, &river.PeriodicJobOpts{ID: "sweep_holds", RunOnStart: true}),
+		}, &river.PeriodicJobOpts{ID: "sweep_holds", RunOnStart: true}))
 	}
+	if h.Sessions != nil {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(sessionSweepInterval), func() (river.JobArgs, *river.InsertOpts) {
+			return DeleteExpiredSessionsArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: sessionSweepInterval}}
+		}, &river.PeriodicJobOpts{ID: "delete_expired_sessions", RunOnStart: true}))
+	}
+	return out
 }
 
 // worker runs one kind of job, counts its outcomes and logs failures: WARN

@@ -121,8 +121,11 @@ func (a *Admin) closeCheckout(ctx context.Context, reg basketball.Registration) 
 			"the parent's bank payment is being processed; wait until Stripe settles it, then cancel (and refund) it")
 	case sid == "":
 		return false, "no checkout session was open", nil
+	case a.payments == nil && reg.CheckoutExpiresAt != nil && reg.CheckoutExpiresAt.After(a.Now()):
+		return false, "", basketball.Errorf(basketball.EPaymentsNotConfigured,
+			"the registration's checkout session %s is still open at Stripe, and card payment is not configured here to close it (set STRIPE_SECRET_KEY); nothing was changed", sid)
 	case a.payments == nil:
-		return false, "card payment is not configured here, so checkout session " + sid + " was not expired", nil
+		return false, "checkout session " + sid + " had expired already", nil
 	}
 	sess, err := a.payments.ExpireCheckoutSession(ctx, sid, "")
 	switch {

@@ -56,6 +56,10 @@ type serviceOptions struct {
 	handlers map[string]http.Handler
 	// homeClub is the club the root page links to (the demo's).
 	homeClub string
+	// demoStaff mounts the demo's staff sign-in links; staffLink is told
+	// one for homeClub before the banner is printed.
+	demoStaff bool
+	staffLink func(link string)
 }
 
 // postPaymentStep wires Keycloak (when configured) and the mailer.
@@ -132,18 +136,32 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL}, registration.Deps{
 		Store: db, Payments: payments, PostPayment: step.Run, Observer: metrics, Logger: logger,
 	})
-	queue, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: step, Sweeper: svc}, jobs.Config{
+	var srv *web.Server
+	auth, admin, err := adminArea(cfg, db, svc, payments, opts.demoStaff,
+		func(w http.ResponseWriter, r *http.Request, err error) { srv.WriteStaffError(w, r, err) }, logger)
+	if err != nil {
+		return err
+	}
+	queue, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: step, Sweeper: svc, Sessions: db}, jobs.Config{
 		MaxAttempts: cfg.JobMaxAttempts, Logger: logger,
 		Outcome: func(kind, o string) { metrics.Jobs.WithLabelValues(kind, o).Inc() },
 	})
 	if err != nil {
 		return err
 	}
-	srv := web.NewServer(web.Config{
+	srv = web.NewServer(web.Config{
 		WebhookSecret:      cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
 		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, NoMetrics: cfg.MetricsAddr != "", HomeClub: opts.homeClub,
-	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics})
+		DemoStaff: opts.demoStaff, StaffIssuer: cfg.OIDCIssuerURL,
+	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics, Staff: auth, Admin: admin})
+	if opts.staffLink != nil && auth != nil {
+		link, err := auth.DemoLink(opts.homeClub)
+		if err != nil {
+			return err
+		}
+		opts.staffLink(link)
+	}
 
 	// Not ctx: SIGTERM must let running jobs finish (queue.Stop below), not
 	// cancel them mid-way.
