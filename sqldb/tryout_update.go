@@ -102,7 +102,7 @@ func (db *DB) UpdateTryout(ctx context.Context, clubSlug, id string, p basketbal
 			changes = append(changes, fmt.Sprintf("%d paid parents told", n))
 		}
 		audit.Target = id
-		audit.Detail = strings.TrimSpace(strings.Join(changes, "; ") + ". " + audit.Detail)
+		audit.Detail = strings.Join(changes, "; ")
 		return db.addAudit(ctx, tx, out.ClubID, audit, now)
 	})
 	return out, err
