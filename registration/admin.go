@@ -127,20 +127,31 @@ func (a *Admin) Tryout(ctx context.Context, club, id string) (basketball.Tryout,
 
 // Registrations returns a page of the club's registrations, newest first.
 func (a *Admin) Registrations(ctx context.Context, club string, f basketball.RegistrationFilter) (basketball.Page[basketball.Registration], error) {
-	if err := f.Validate(); err != nil {
-		return basketball.Page[basketball.Registration]{}, err
-	}
-	if _, err := a.store.ClubBySlug(ctx, club); err != nil {
+	if err := a.checkFilter(ctx, club, &f); err != nil {
 		return basketball.Page[basketball.Registration]{}, err
 	}
 	return a.store.ListRegistrationsPage(ctx, club, f)
+}
+
+// checkFilter validates a listing's filter; a tryout that is not the
+// club's is ETryoutNotFound, like any other id of another club.
+func (a *Admin) checkFilter(ctx context.Context, club string, f *basketball.RegistrationFilter) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if f.TryoutID != "" {
+		_, err := a.store.Tryout(ctx, club, f.TryoutID)
+		return err
+	}
+	_, err := a.store.ClubBySlug(ctx, club)
+	return err
 }
 
 // ExportRegistrations returns every registration the filter selects (its
 // page size and cursor are ignored), newest first.
 func (a *Admin) ExportRegistrations(ctx context.Context, club string, f basketball.RegistrationFilter) ([]basketball.Registration, error) {
 	f.Limit, f.Cursor = 0, ""
-	if err := f.Validate(); err != nil {
+	if err := a.checkFilter(ctx, club, &f); err != nil {
 		return nil, err
 	}
 	return a.store.ExportRegistrations(ctx, club, f)
