@@ -275,4 +275,3 @@ func (b *adminBundle) registration(n int, promo string) map[string]any {
 		"promo_code": promo,
 	}
 }
-
