@@ -22,7 +22,9 @@ func TestRenderCancellation(t *testing.T) {
 		want   []string
 		absent []string
 	}{
-		{"refunded", func(c *email.Cancellation) { c.WasPaid, c.Refunded, c.RefundCents, c.Currency = true, true, 3000, "usd" },
+		{"refunded", func(c *email.Cancellation) {
+			c.WasPaid, c.Refunded, c.RefundCents, c.Currency = true, true, 3000, "usd"
+		},
 			[]string{"$30.00 has been refunded in full", "Saturday, January 9, 2027, 9:00 AM – 11:00 AM CST"}, []string{"No refund"}},
 		{"kept", func(c *email.Cancellation) { c.WasPaid = true }, []string{"No refund was made"}, []string{"refunded in full"}},
 		{"never paid", func(*email.Cancellation) {}, []string{"No payment was taken"}, []string{"refund"}},
