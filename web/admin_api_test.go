@@ -140,8 +140,7 @@ func TestAdminActionsAPI(t *testing.T) {
 		if res.status != 200 {
 			t.Fatalf("audit: %d %s", res.status, res.body)
 		}
-		var entries []map[string]any
-		entries = decodeArray(t, res.body)
+		entries := decodeArray(t, res.body)
 		if len(entries) != 3 || res.header.Get("X-Next-Cursor") == "" || !strings.Contains(res.header.Get("Link"), `rel="next"`) {
 			t.Fatalf("audit page: %v %v", entries, res.header)
 		}

@@ -77,13 +77,6 @@ func (m *Main) print(format string, l listing) error {
 // cannot shift the columns.
 func termSafe(s string) string { return basketball.EscapeUnsafe(s) }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 func intOrEmpty(n *int) string {
 	if n == nil {
 		return ""
