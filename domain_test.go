@@ -34,17 +34,20 @@ func TestPromoUsable(t *testing.T) {
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	past, future, two := now.Add(-time.Second), now.Add(time.Hour), 2
 	for _, tc := range []struct {
-		name string
-		p    basketball.PromoCode
-		ok   bool
+		name     string
+		p        basketball.PromoCode
+		ok       bool
+		disabled bool
 	}{
-		{"plain", basketball.PromoCode{}, true},
-		{"expired", basketball.PromoCode{ExpiresAt: &past}, false},
-		{"expires at now", basketball.PromoCode{ExpiresAt: &now}, false},
-		{"not yet expired", basketball.PromoCode{ExpiresAt: &future}, true},
-		{"used up", basketball.PromoCode{MaxUses: &two, Uses: 2}, false},
-		{"uses left", basketball.PromoCode{MaxUses: &two, Uses: 1}, true},
+		{"plain", basketball.PromoCode{}, true, false},
+		{"expired", basketball.PromoCode{ExpiresAt: &past}, false, false},
+		{"expires at now", basketball.PromoCode{ExpiresAt: &now}, false, false},
+		{"not yet expired", basketball.PromoCode{ExpiresAt: &future}, true, false},
+		{"used up", basketball.PromoCode{MaxUses: &two, Uses: 2}, false, false},
+		{"uses left", basketball.PromoCode{MaxUses: &two, Uses: 1}, true, false},
+		{"disabled by staff", basketball.PromoCode{}, false, true},
 	} {
+		tc.p.Active = !tc.disabled
 		err := tc.p.Usable(now)
 		if (err == nil) != tc.ok || (err != nil && basketball.ErrorCode(err) != basketball.EInvalidPromo) {
 			t.Errorf("%s: Usable = %v", tc.name, err)

@@ -34,6 +34,13 @@ func (NotifyJob) Kind() string { return "notify" }
 // registration (and dedupe key) in the notifications table.
 const (
 	NotifyConfirmation = "confirmation"
+	// NotifyCancellation: staff canceled (or refunded) the registration;
+	// data is a CancellationData.
+	NotifyCancellation = "cancellation"
+	// NotifyTryoutChanged: staff moved the tryout or changed its location;
+	// one per paid registration and change (dedupe key "change-N"), data
+	// is a TryoutChangedData.
+	NotifyTryoutChanged = "tryout_changed"
 )
 
 // Notification is one email sent exactly once about a subject: a

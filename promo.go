@@ -18,7 +18,10 @@ type PromoCode struct {
 	MaxUses        *int       `json:"max_uses"`
 	Uses           int        `json:"uses"`
 	ExpiresAt      *time.Time `json:"expires_at"`
-	CreatedAt      time.Time  `json:"created_at"`
+	// Active is false once staff disabled the code: registrations no
+	// longer take it (those that did keep their discount).
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Discount returns how much of fee the code takes off, never more than fee.
@@ -37,6 +40,9 @@ func (p PromoCode) Discount(fee int64) int64 {
 
 // Usable reports why the code cannot be used now, or nil.
 func (p PromoCode) Usable(now time.Time) error {
+	if !p.Active {
+		return Errorf(EInvalidPromo, "promo code %q is no longer valid", p.Code)
+	}
 	if p.ExpiresAt != nil && !now.Before(*p.ExpiresAt) {
 		return Errorf(EInvalidPromo, "promo code %q has expired", p.Code)
 	}

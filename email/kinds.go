@@ -20,10 +20,11 @@ import (
 // Kinds of email, named as the notifications they are sent for.
 const (
 	KindConfirmation = basketball.NotifyConfirmation
+	KindCancellation = basketball.NotifyCancellation
 )
 
 // kinds lists every kind; each must have both templates (a test checks).
-var kinds = []string{KindConfirmation}
+var kinds = []string{KindConfirmation, KindCancellation}
 
 //go:embed templates/*.tmpl
 var templateFS embed.FS

@@ -15,11 +15,13 @@ import (
 // enqueues it), a line in addWorkers, and, for periodic upkeep, a line in
 // periodicJobs.
 
-// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep), and
-// so may Reconcile (no periodic reconciliation with Stripe).
+// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep),
+// Sessions too (no periodic removal of expired staff sessions), and
+// Reconcile (no periodic reconciliation with Stripe).
 type Handlers struct {
 	PostPayment *PostPayment
 	Sweeper     Sweeper
+	Sessions    SessionSweeper
 	// Reconcile does one pass of reconciliation with Stripe's events.
 	Reconcile func(ctx context.Context) error
 }
@@ -64,6 +66,12 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 			return h.Reconcile(ctx)
 		})))
 	}
+	if h.Sessions != nil {
+		add = append(add, river.AddWorkerSafely(w, newPeriodicWorker(cfg, func(ctx context.Context, _ DeleteExpiredSessionsArgs) error {
+			_, err := h.Sessions.DeleteExpiredSessions(ctx)
+			return err
+		})))
+	}
 	for _, err := range add {
 		if err != nil {
 			return fmt.Errorf("job workers: %w", err)
@@ -86,6 +94,9 @@ func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
 	}
 	if h.Reconcile != nil && cfg.ReconcileInterval > 0 {
 		every("reconcile", cfg.ReconcileInterval, ReconcileArgs{})
+	}
+	if h.Sessions != nil {
+		every("delete_expired_sessions", sessionSweepInterval, DeleteExpiredSessionsArgs{})
 	}
 	return out
 }

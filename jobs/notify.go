@@ -17,6 +17,7 @@ type emailFunc func(ctx context.Context, p *PostPayment, n basketball.Notificati
 // the post-payment step, not here).
 var emails = map[string]emailFunc{
 	basketball.NotifyConfirmation: resentConfirmation,
+	basketball.NotifyCancellation: cancellationEmail,
 }
 
 // SendNotification sends one notification's email once: claimed under a

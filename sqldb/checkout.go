@@ -43,11 +43,16 @@ func (db *DB) BeginCheckout(ctx context.Context, id string) (reg basketball.Regi
 		if r.Method != basketball.MethodCard {
 			return basketball.Errorf(basketball.ENotPayable, "registration is %s and needs no payment", r.Status)
 		}
-		var lease timeCol
-		if err := tx.QueryRowContext(ctx, `SELECT checkout_lease_until FROM registrations WHERE id = $1`, id).Scan(&lease); err != nil {
+		var lease, staffLease timeCol
+		if err := tx.QueryRowContext(ctx, `SELECT checkout_lease_until, staff_lease_until FROM registrations WHERE id = $1`, id).
+			Scan(&lease, &staffLease); err != nil {
 			return fmt.Errorf("read checkout lease: %w", err)
 		}
 		switch {
+		case staffLease.Valid && staffLease.T.After(now):
+			// Staff are canceling it or marking it paid: a session made
+			// now would escape the cancellation.
+			return basketball.ErrCheckoutBusy
 		case basketball.CanPayAgain(r.Status) && r.Status != basketball.StatusPending:
 			if err := db.revive(ctx, tx, r, now); err != nil {
 				return err
@@ -109,16 +114,28 @@ func (db *DB) revive(ctx context.Context, tx *sql.Tx, r basketball.Registration,
 // AttachCheckout stores the session created for attempt, moves the
 // registration's seat hold to the session's expiry and frees the checkout
 // lease. A session of an attempt that is no longer the latest, or for a
-// registration no longer pending, is not stored.
+// registration no longer pending, is not stored. Every session stored is
+// also kept in checkout_sessions, for the registration's timeline.
 func (db *DB) AttachCheckout(ctx context.Context, id string, attempt int, sessionID, url string, expiresAt time.Time) error {
-	_, err := db.exec(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, checkout_url = $2,
-			checkout_expires_at = $3, hold_until = $4, checkout_lease_until = NULL, updated_at = $5
-		WHERE id = $6 AND status = $7 AND checkout_attempts = $8`,
-		sessionID, url, db.ts(expiresAt), db.ts(expiresAt.Add(CheckoutReuseMargin)), db.ts(db.Now()), id, basketball.StatusPending, attempt)
-	if err != nil {
-		return fmt.Errorf("attach checkout session: %w", err)
-	}
-	return nil
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		now := db.ts(db.Now())
+		res, err := tx.ExecContext(ctx, `UPDATE registrations SET stripe_checkout_session_id = $1, checkout_url = $2,
+				checkout_expires_at = $3, hold_until = $4, checkout_lease_until = NULL, updated_at = $5
+			WHERE id = $6 AND status = $7 AND checkout_attempts = $8`,
+			sessionID, url, db.ts(expiresAt), db.ts(expiresAt.Add(CheckoutReuseMargin)), now, id, basketball.StatusPending, attempt)
+		if err != nil {
+			return fmt.Errorf("attach checkout session: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO checkout_sessions (id, registration_id, attempt, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, sessionID, id, attempt, now, db.ts(expiresAt))
+		if err != nil {
+			return fmt.Errorf("record checkout session: %w", err)
+		}
+		return nil
+	})
 }
 
 // ReleaseCheckout frees the checkout lease after a failed attempt, so the

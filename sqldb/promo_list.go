@@ -8,14 +8,14 @@ import (
 	"basketball"
 )
 
-const promoCols = `id, club_id, code, percent_off, amount_off_cents, max_uses, uses, expires_at, created_at`
+const promoCols = `id, club_id, code, percent_off, amount_off_cents, max_uses, uses, expires_at, active, created_at`
 
 // scanPromo reads a row of promoCols.
 func scanPromo(s scanner) (basketball.PromoCode, error) {
 	var p basketball.PromoCode
 	var pct, amount, maxUses sql.NullInt64
 	var expires, created timeCol
-	if err := s.Scan(&p.ID, &p.ClubID, &p.Code, &pct, &amount, &maxUses, &p.Uses, &expires, &created); err != nil {
+	if err := s.Scan(&p.ID, &p.ClubID, &p.Code, &pct, &amount, &maxUses, &p.Uses, &expires, &p.Active, &created); err != nil {
 		return p, err
 	}
 	p.PercentOff, p.MaxUses = intPtr(pct), intPtr(maxUses)

@@ -12,35 +12,41 @@ import (
 
 // CreateTryout validates and stores a tryout of the club.
 func (db *DB) CreateTryout(ctx context.Context, clubSlug string, in basketball.TryoutInput) (basketball.Tryout, error) {
+	var t basketball.Tryout
+	err := db.tx(ctx, func(tx *sql.Tx) (err error) {
+		t, err = db.createTryout(ctx, tx, clubSlug, in)
+		return err
+	})
+	return t, err
+}
+
+// createTryout is CreateTryout in the caller's transaction.
+func (db *DB) createTryout(ctx context.Context, tx *sql.Tx, clubSlug string, in basketball.TryoutInput) (basketball.Tryout, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return basketball.Tryout{}, err
 	}
-	var t basketball.Tryout
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		club, err := clubBySlug(ctx, tx, clubSlug)
-		if err != nil {
-			return err
-		}
-		t = basketball.Tryout{
-			ID: basketball.NewID("try"), ClubID: club.ID, Name: in.Name,
-			StartsAt: in.StartsAt.Truncate(time.Second), EndsAt: in.EndsAt.Truncate(time.Second),
-			TimeZone: in.TimeZone, Location: in.Location, FeeCents: in.FeeCents, Currency: in.Currency,
-			Capacity: in.Capacity, Open: in.Open, Eligibility: in.Eligibility, CreatedAt: db.Now().Truncate(time.Microsecond),
-		}
-		t.SeatsLeft = t.Capacity
-		_, err = tx.ExecContext(ctx, `INSERT INTO tryouts
-			(id, club_id, name, starts_at, ends_at, timezone, location, fee_cents, currency, capacity, open,
-			 min_age, max_age, age_on, seats_held, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15)`,
-			t.ID, t.ClubID, t.Name, db.ts(t.StartsAt), db.ts(t.EndsAt), t.TimeZone, t.Location,
-			t.FeeCents, t.Currency, t.Capacity, t.Open, t.MinAge, t.MaxAge, t.AgeOn, db.ts(t.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert tryout: %w", err)
-		}
-		return nil
-	})
-	return t, err
+	club, err := clubBySlug(ctx, tx, clubSlug)
+	if err != nil {
+		return basketball.Tryout{}, err
+	}
+	t := basketball.Tryout{
+		ID: basketball.NewID("try"), ClubID: club.ID, Name: in.Name,
+		StartsAt: in.StartsAt.Truncate(time.Second), EndsAt: in.EndsAt.Truncate(time.Second),
+		TimeZone: in.TimeZone, Location: in.Location, FeeCents: in.FeeCents, Currency: in.Currency,
+		Capacity: in.Capacity, Open: in.Open, Eligibility: in.Eligibility, CreatedAt: db.Now().Truncate(time.Microsecond),
+	}
+	t.SeatsLeft = t.Capacity
+	_, err = tx.ExecContext(ctx, `INSERT INTO tryouts
+		(id, club_id, name, starts_at, ends_at, timezone, location, fee_cents, currency, capacity, open,
+		 min_age, max_age, age_on, seats_held, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15)`,
+		t.ID, t.ClubID, t.Name, db.ts(t.StartsAt), db.ts(t.EndsAt), t.TimeZone, t.Location,
+		t.FeeCents, t.Currency, t.Capacity, t.Open, t.MinAge, t.MaxAge, t.AgeOn, db.ts(t.CreatedAt))
+	if err != nil {
+		return t, fmt.Errorf("insert tryout: %w", err)
+	}
+	return t, nil
 }
 
 // SetTryoutOpen opens or closes a tryout for registration.

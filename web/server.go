@@ -16,6 +16,7 @@ import (
 
 	"basketball"
 	"basketball/registration"
+	"basketball/staff"
 )
 
 // Config holds the server's settings.
@@ -29,12 +30,20 @@ type Config struct {
 	// MetricsHandler on an address of its own instead.
 	NoMetrics          bool
 	AdditionalHandlers map[string]http.Handler
+	// DemoStaff mounts the demo's one-time staff sign-in link
+	// (/admin/demo-login); only the demo sets it.
+	DemoStaff bool
+	// StaffIssuer is the OIDC issuer staff sign in at: the admin pages
+	// let their sign-out form go there.
+	StaffIssuer string
 }
 
 // Server serves the HTTP API and pages.
 type Server struct {
 	cfg     Config
 	svc     *registration.Service
+	admin   *registration.Admin
+	staff   *staff.Auth
 	logger  *slog.Logger
 	metrics *Metrics
 	limiter *rateLimiter
@@ -48,11 +57,15 @@ type Deps struct {
 	Service *registration.Service
 	Logger  *slog.Logger
 	Metrics *Metrics
+	// Staff and Admin turn the admin area on (/admin, /api/v1/admin);
+	// without them every path of it answers 404.
+	Staff *staff.Auth
+	Admin *registration.Admin
 }
 
 // NewServer builds the server and its routes.
 func NewServer(cfg Config, d Deps) *Server {
-	s := &Server{cfg: cfg, svc: d.Service, logger: d.Logger, metrics: d.Metrics}
+	s := &Server{cfg: cfg, svc: d.Service, logger: d.Logger, metrics: d.Metrics, staff: d.Staff, admin: d.Admin}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -105,6 +118,9 @@ func (s *Server) routes() http.Handler {
 	mux.page("GET /registrations/{id}/canceled", http.HandlerFunc(s.canceledPage))
 	mux.page("POST /registrations/{id}/pay", guard(s.payAgain))
 	mux.HandleFunc("GET /static/style.css", s.styleCSS)
+	if s.staff != nil && s.admin != nil {
+		s.adminRoutes(mux)
+	}
 	mux.HandleFunc("GET /{$}", s.homePage)
 	// Every known path asked with another method answers 405, in the JSON
 	// shape for the API and as a page for pages (the method-specific

@@ -30,6 +30,9 @@ type Config struct {
 	KeycloakRealm        string
 	KeycloakClientID     string
 	KeycloakClientSecret string
+	OIDCIssuerURL        string
+	OIDCClientID         string
+	OIDCClientSecret     string
 	SMTPURL              string
 	MailDir              string
 	MailFrom             string
@@ -59,6 +62,9 @@ var settings = []setting{
 	{"KEYCLOAK_REALM", "", "realm in which parents' accounts are made", false, func(c *Config) any { return &c.KeycloakRealm }},
 	{"KEYCLOAK_CLIENT_ID", "", "confidential client allowed to manage users", false, func(c *Config) any { return &c.KeycloakClientID }},
 	{"KEYCLOAK_CLIENT_SECRET", "", "that client's secret", true, func(c *Config) any { return &c.KeycloakClientSecret }},
+	{"OIDC_ISSUER_URL", "", "issuer of staff sign-in (any OIDC provider); default KEYCLOAK_URL/realms/KEYCLOAK_REALM when both are set; the admin area is off (404) without an issuer and OIDC_CLIENT_ID", false, func(c *Config) any { return &c.OIDCIssuerURL }},
+	{"OIDC_CLIENT_ID", "", "confidential client of the staff sign-in; admin API bearer tokens must name it in aud or azp", false, func(c *Config) any { return &c.OIDCClientID }},
+	{"OIDC_CLIENT_SECRET", "", "that client's secret", true, func(c *Config) any { return &c.OIDCClientSecret }},
 	{"SMTP_URL", "", "smtp://[user:pass@]host:port or smtps://…; empty writes .eml files to MAIL_DIR", true, func(c *Config) any { return &c.SMTPURL }},
 	{"MAIL_DIR", "outbox", "folder for .eml files when SMTP_URL is empty", false, func(c *Config) any { return &c.MailDir }},
 	{"MAIL_FROM", "noreply@localhost", "sender when the club has none", false, func(c *Config) any { return &c.MailFrom }},
@@ -140,8 +146,22 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (Co
 			*p = d
 		}
 	}
+	c.OIDCIssuerURL = c.oidcIssuer(values["OIDC_ISSUER_URL"] == "")
 	return c, c.validate()
 }
+
+// oidcIssuer is OIDC_ISSUER_URL, or when it is not given the Keycloak
+// realm's issuer, KEYCLOAK_URL/realms/KEYCLOAK_REALM.
+func (c Config) oidcIssuer(defaulted bool) string {
+	if defaulted && c.KeycloakURL != "" && c.KeycloakRealm != "" {
+		return strings.TrimRight(c.KeycloakURL, "/") + "/realms/" + url.PathEscape(c.KeycloakRealm)
+	}
+	return c.OIDCIssuerURL
+}
+
+// AdminEnabled reports whether the admin area is on: an OIDC issuer and
+// its client are configured.
+func (c Config) AdminEnabled() bool { return c.OIDCIssuerURL != "" && c.OIDCClientID != "" }
 
 func defaultNote(v string) string {
 	if v == "" {
@@ -181,6 +201,15 @@ func (c Config) validate() error {
 				return fmt.Errorf("%s: required when KEYCLOAK_URL is set", name)
 			}
 		}
+	}
+	if err := checkHTTPURL("OIDC_ISSUER_URL", c.OIDCIssuerURL, false); err != nil {
+		return err
+	}
+	if c.OIDCClientID != "" && c.OIDCClientSecret == "" {
+		return fmt.Errorf("OIDC_CLIENT_SECRET: required when OIDC_CLIENT_ID is set")
+	}
+	if c.OIDCClientID != "" && c.OIDCIssuerURL == "" {
+		return fmt.Errorf("OIDC_ISSUER_URL: required when OIDC_CLIENT_ID is set (or set KEYCLOAK_URL and KEYCLOAK_REALM)")
 	}
 	if c.SMTPURL != "" {
 		if _, err := email.ParseSMTPURL(c.SMTPURL); err != nil {

@@ -53,7 +53,9 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
 	cfg.DatabaseURL = "sqlite:" + *dbPath
-	opts := serviceOptions{seed: seedDemo, homeClub: "demo"}
+	opts := serviceOptions{seed: seedDemo, homeClub: "demo", demoStaff: true}
+	var staffLink string
+	opts.staffLink = func(link string) { staffLink = link }
 	// Without a Stripe key, card payments go through the local test
 	// checkout, which signs its events with the demo's own secret.
 	tc, tcErr := testcheckout.New(cfg.StripeSecretKey, "", "", "")
@@ -91,7 +93,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		}
 	}
 	opts.banner = func(cfg Config, addr string) {
-		m.demoBanner(cfg, *dbPath, temporary, tc != nil, kc)
+		m.demoBanner(cfg, *dbPath, temporary, tc != nil, kc, staffLink)
 		if tc != nil && tc.NoWebhooks {
 			fmt.Fprintf(m.Stdout, "  webhooks:          OFF (--no-webhooks): payments are confirmed on the registration page, or by reconciliation every %s\n", cfg.ReconcileInterval)
 		}
@@ -112,7 +114,7 @@ func startKeycloakStandIn(cfg *Config) (*keycloaktest.Server, error) {
 }
 
 // demoBanner says what a person needs to try the demo.
-func (m *Main) demoBanner(cfg Config, dbPath string, temporary, testCheckout bool, kc *keycloaktest.Server) {
+func (m *Main) demoBanner(cfg Config, dbPath string, temporary, testCheckout bool, kc *keycloaktest.Server, staffLink string) {
 	w := m.Stdout
 	kept := ""
 	if temporary {
@@ -122,6 +124,10 @@ func (m *Main) demoBanner(cfg Config, dbPath string, temporary, testCheckout boo
 	fmt.Fprintf(w, "  registration form: %s/clubs/demo/register\n", cfg.PublicURL)
 	fmt.Fprintf(w, "  tryouts (JSON):    %s/api/v1/clubs/demo/tryouts\n", cfg.PublicURL)
 	fmt.Fprintf(w, "  promo code:        FREE (100%% off)\n")
+	if staffLink != "" {
+		fmt.Fprintf(w, "  club admin:        %s\n", staffLink)
+		fmt.Fprintf(w, "                     (one-time staff sign-in link for the demo club, valid 24 h; run the demo again for another)\n")
+	}
 	if testCheckout {
 		fmt.Fprintf(w, "  card payments:     TEST MODE, local test checkout (no Stripe key set)\n")
 	} else {

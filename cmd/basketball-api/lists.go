@@ -28,7 +28,7 @@ func (m *Main) listClubs(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := listing{json: clubs, csv: [][]string{{"id", "slug", "name", "email_from", "created_at"}},
+	out := listing{json: clubs, csvHeader: []string{"id", "slug", "name", "email_from", "created_at"},
 		table: [][]string{{"SLUG", "NAME", "EMAIL FROM", "ID"}}}
 	for _, c := range clubs {
 		out.csv = append(out.csv, []string{c.ID, c.Slug, c.Name, c.EmailFrom, c.CreatedAt.UTC().Format(time.RFC3339)})
@@ -61,8 +61,8 @@ func (m *Main) listTryouts(ctx context.Context, args []string) error {
 		return err
 	}
 	out := listing{json: tryouts,
-		csv:   [][]string{{"id", "name", "starts_at", "ends_at", "timezone", "location", "fee_cents", "currency", "capacity", "seats_left", "open"}},
-		table: [][]string{{"ID", "NAME", "STARTS", "LOCATION", "FEE", "SEATS LEFT", "OPEN"}}}
+		csvHeader: []string{"id", "name", "starts_at", "ends_at", "timezone", "location", "fee_cents", "currency", "capacity", "seats_left", "open"},
+		table:     [][]string{{"ID", "NAME", "STARTS", "LOCATION", "FEE", "SEATS LEFT", "OPEN"}}}
 	for _, t := range tryouts {
 		loc := t.Loc()
 		seats := "unlimited"
@@ -105,8 +105,8 @@ func (m *Main) listPromos(ctx context.Context, args []string) error {
 		return err
 	}
 	out := listing{json: promos,
-		csv:   [][]string{{"id", "code", "percent_off", "amount_off_cents", "max_uses", "uses", "expires_at", "created_at"}},
-		table: [][]string{{"CODE", "DISCOUNT", "USES", "EXPIRES", "ID"}}}
+		csvHeader: []string{"id", "code", "percent_off", "amount_off_cents", "max_uses", "uses", "expires_at", "active", "created_at"},
+		table:     [][]string{{"CODE", "DISCOUNT", "USES", "EXPIRES", "ACTIVE", "ID"}}}
 	for _, p := range promos {
 		var amount *int
 		if p.AmountOffCents != nil {
@@ -114,7 +114,7 @@ func (m *Main) listPromos(ctx context.Context, args []string) error {
 			amount = &a
 		}
 		out.csv = append(out.csv, []string{p.ID, p.Code, intOrEmpty(p.PercentOff), intOrEmpty(amount), intOrEmpty(p.MaxUses),
-			strconv.Itoa(p.Uses), timeIn(p.ExpiresAt, time.UTC), p.CreatedAt.UTC().Format(time.RFC3339)})
+			strconv.Itoa(p.Uses), timeIn(p.ExpiresAt, time.UTC), strconv.FormatBool(p.Active), p.CreatedAt.UTC().Format(time.RFC3339)})
 		discount := ""
 		if p.PercentOff != nil {
 			discount = fmt.Sprintf("%d%% off", *p.PercentOff)
@@ -129,7 +129,11 @@ func (m *Main) listPromos(ctx context.Context, args []string) error {
 		if p.ExpiresAt != nil {
 			expires = timeIn(p.ExpiresAt, time.UTC)
 		}
-		out.table = append(out.table, []string{p.Code, discount, uses, expires, p.ID})
+		active := "yes"
+		if !p.Active {
+			active = "disabled"
+		}
+		out.table = append(out.table, []string{p.Code, discount, uses, expires, active, p.ID})
 	}
 	return m.print(format, out)
 }

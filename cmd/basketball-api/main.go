@@ -28,6 +28,7 @@ Commands:
   tryout open|close     open or close a tryout for registration
   promo create|list     create a promo code of a club, or list a club's codes
   registrations list    list a club's registrations
+  registrations cancel  cancel a registration (--refund: refund it through Stripe)
   reconcile             apply Stripe events whose webhook never arrived, once
   demo                  serve a demo club on a fresh SQLite file
   mail preview          render the confirmation email
@@ -132,7 +133,7 @@ var subcommands = map[string]map[string]func(m *Main, ctx context.Context, args 
 	"club":          {"create": (*Main).createClub, "list": (*Main).listClubs},
 	"tryout":        {"create": (*Main).createTryout, "list": (*Main).listTryouts, "open": (*Main).openTryout, "close": (*Main).closeTryout},
 	"promo":         {"create": (*Main).createPromo, "list": (*Main).listPromos},
-	"registrations": {"list": (*Main).listRegistrations},
+	"registrations": {"list": (*Main).listRegistrations, "cancel": (*Main).cancelRegistration},
 	"mail":          {"preview": (*Main).mailPreview},
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"basketball"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -45,9 +44,10 @@ func (l listFlags) check() (string, error) {
 // listing is what a list command prints: all of it as JSON, the columns
 // as CSV, and the people-sized columns as a table.
 type listing struct {
-	json  any
-	csv   [][]string // header first
-	table [][]string // header first
+	json      any
+	csvHeader []string
+	csv       [][]string
+	table     [][]string // header first
 }
 
 func (m *Main) print(format string, l listing) error {
@@ -57,17 +57,7 @@ func (m *Main) print(format string, l listing) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(l.json)
 	case "csv":
-		w := csv.NewWriter(m.Stdout)
-		for i, row := range l.csv {
-			if i > 0 {
-				row = csvSafeRow(row)
-			}
-			if err := w.Write(row); err != nil {
-				return err
-			}
-		}
-		w.Flush()
-		return w.Error()
+		return basketball.WriteCSV(m.Stdout, l.csvHeader, l.csv)
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	for _, row := range l.table {
@@ -80,38 +70,12 @@ func (m *Main) print(format string, l listing) error {
 	return tw.Flush()
 }
 
-func csvSafeRow(row []string) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		out[i] = csvSafe(c)
-	}
-	return out
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula (=, +, -, @,
-// and | for DDE, or a tab or CR before one): parents type names, and admins
-// open the export in Excel. A negative number would be defused too, but no
-// exported number is negative.
-func csvSafe(s string) string {
-	if s != "" && strings.IndexByte("=+-@|\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
-}
-
 // termSafe shows a stored value on a terminal as it is, never runs it:
 // control and bidi characters stored before they were refused (an ESC
 // that would recolour or clear the admin's screen, a U+202E that reverses
 // what follows) come out escaped, as \x1b or \u202e. A tab, escaped too,
 // cannot shift the columns.
 func termSafe(s string) string { return basketball.EscapeUnsafe(s) }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
 
 func intOrEmpty(n *int) string {
 	if n == nil {

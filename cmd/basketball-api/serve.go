@@ -59,6 +59,10 @@ type serviceOptions struct {
 	handlers map[string]http.Handler
 	// homeClub is the club the root page links to (the demo's).
 	homeClub string
+	// demoStaff mounts the demo's staff sign-in links; staffLink is told
+	// one for homeClub before the banner is printed.
+	demoStaff bool
+	staffLink func(link string)
 }
 
 // stripeAPI is Stripe as the service uses it: checkout sessions, and what
@@ -154,7 +158,13 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL, ReconcileGrace: opts.reconcileGrace}, registration.Deps{
 		Store: db, Payments: payments, Records: records, PostPayment: step.Run, Observer: metrics, Logger: logger,
 	})
-	handlers := jobs.Handlers{PostPayment: step, Sweeper: svc}
+	var srv *web.Server
+	auth, admin, err := adminArea(cfg, db, svc, payments, opts.demoStaff,
+		func(w http.ResponseWriter, r *http.Request, err error) { srv.WriteStaffError(w, r, err) }, logger)
+	if err != nil {
+		return err
+	}
+	handlers := jobs.Handlers{PostPayment: step, Sweeper: svc, Sessions: db}
 	if records != nil {
 		handlers.Reconcile = func(ctx context.Context) error {
 			_, err := svc.Reconcile(ctx, time.Time{})
@@ -168,11 +178,19 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	if err != nil {
 		return err
 	}
-	srv := web.NewServer(web.Config{
+	srv = web.NewServer(web.Config{
 		WebhookSecret:      cfg.StripeWebhookSecret,
 		RateLimitPerMinute: cfg.RateLimitPerMinute, TrustProxy: cfg.TrustProxy,
 		TestMode: opts.testMode, AdditionalHandlers: opts.handlers, NoMetrics: cfg.MetricsAddr != "", HomeClub: opts.homeClub,
-	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics})
+		DemoStaff: opts.demoStaff, StaffIssuer: cfg.OIDCIssuerURL,
+	}, web.Deps{Service: svc, Logger: logger, Metrics: metrics, Staff: auth, Admin: admin})
+	if opts.staffLink != nil && auth != nil {
+		link, err := auth.DemoLink(opts.homeClub)
+		if err != nil {
+			return err
+		}
+		opts.staffLink(link)
+	}
 
 	// Not ctx: SIGTERM must let running jobs finish (queue.Stop below), not
 	// cancel them mid-way.
