@@ -242,7 +242,9 @@ func TestForRegistration(t *testing.T) {
 
 func TestSequenceGrowsWithChanges(t *testing.T) {
 	t.Parallel()
-	n := func(kind, key string) basketball.Notification { return basketball.Notification{Kind: kind, DedupeKey: key} }
+	n := func(kind, key string) basketball.Notification {
+		return basketball.Notification{Kind: kind, DedupeKey: key}
+	}
 	if got := calendar.Sequence(nil); got != 0 {
 		t.Errorf("no changes: %d", got)
 	}
