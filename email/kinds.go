@@ -19,11 +19,13 @@ import (
 
 // Kinds of email, named as the notifications they are sent for.
 const (
-	KindConfirmation = basketball.NotifyConfirmation
+	KindConfirmation  = basketball.NotifyConfirmation
+	KindReminder      = basketball.NotifyReminder
+	KindTryoutChanged = basketball.NotifyTryoutChanged
 )
 
 // kinds lists every kind; each must have both templates (a test checks).
-var kinds = []string{KindConfirmation}
+var kinds = []string{KindConfirmation, KindReminder, KindTryoutChanged}
 
 //go:embed templates/*.tmpl
 var templateFS embed.FS
