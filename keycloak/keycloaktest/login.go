@@ -32,7 +32,10 @@ button{margin-top:1rem;font-size:1rem;padding:.6rem 1rem}
 <h1>Log in to {{.Realm}}</h1>
 <p>This page stands in for Keycloak's login in the offline demo. It checks that an email and the password from a
 confirmation email would log in; a real Keycloak would then ask for a new password, since the emailed one is temporary.</p>
-{{if .Checked}}{{if .OK}}<p class="ok" id="login-result">The password is valid: {{.Email}} can log in.</p>
+{{if .Checked}}{{if eq .Outcome "ok"}}<p class="ok" id="login-result">The password is valid: {{.Email}} can log in.</p>
+{{else if eq .Outcome "verify_email"}}<p class="bad" id="login-result">The password is right, but this account must first confirm its
+email address: Keycloak would now mail a link to {{.Email}} and let the user in only once it is followed (the account's password was shown
+on the registration's answer, so only the mailbox's owner may use it).</p>
 {{else}}<p class="bad" id="login-result">That email and password would not log in.</p>{{end}}{{end}}
 <form method="post" action="/test-login">
 <label for="email">Email</label><input id="email" name="email" type="email" value="{{.Email}}" autocomplete="username">
@@ -46,7 +49,8 @@ confirmation email would log in; a real Keycloak would then ask for a new passwo
 
 type loginData struct {
 	Realm, Email string
-	Checked, OK  bool
+	Checked      bool
+	Outcome      string // Login's
 }
 
 // handleLoginPage shows the test login form. It answers both /test-login
@@ -64,7 +68,7 @@ func (s *Server) handleLoginCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	email := r.PostForm.Get("email")
 	s.renderLogin(w, http.StatusOK, loginData{Realm: s.realm, Email: email, Checked: true,
-		OK: s.CheckPassword(email, r.PostForm.Get("password"))})
+		Outcome: s.Login(email, r.PostForm.Get("password"))})
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, d loginData) {
