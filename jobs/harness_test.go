@@ -138,7 +138,7 @@ func setup(t *testing.T, engine string, opts ...option) *testBundle {
 		o(t, b)
 	}
 	svc := registration.New(registration.Config{PublicURL: publicURL, PromoJobDelay: 200 * time.Millisecond},
-		registration.Deps{Store: b.db, Payments: b.checkout, PostPayment: b.step.Run, Logger: logger})
+		registration.Deps{Store: b.db, Payments: b.checkout, PostPayment: b.step.RunInline, Logger: logger})
 	srv := web.NewServer(web.Config{WebhookSecret: b.webhookSecret}, web.Deps{Service: svc, Logger: logger})
 	b.srv = httptest.NewServer(srv)
 	t.Cleanup(b.srv.Close)

@@ -15,11 +15,25 @@ import (
 // enqueues it), a line in addWorkers, and, for periodic upkeep, a line in
 // periodicJobs.
 
-// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep).
+// Handlers run the jobs. Sweeper may be nil (no periodic hold sweep);
+// Reminders may be nil (no reminders, as with Config.ReminderBefore 0).
 type Handlers struct {
 	PostPayment *PostPayment
 	Sweeper     Sweeper
+	Reminders   Reminders
 }
+
+// Reminders records the reminders that are due (the store).
+type Reminders interface {
+	RecordDueReminders(ctx context.Context, before time.Duration) (int, error)
+}
+
+// RemindersArgs is the periodic job that records due reminders; each is
+// then sent by its own NotifyJob.
+type RemindersArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RemindersArgs) Kind() string { return "record_reminders" }
 
 // Sweeper releases lapsed seat holds (the registration service).
 type Sweeper interface {
@@ -49,6 +63,15 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 			return err
 		})))
 	}
+	if remindersOn(h, cfg) {
+		add = append(add, river.AddWorkerSafely(w, newWorker(cfg, func(ctx context.Context, _ RemindersArgs) error {
+			n, err := h.Reminders.RecordDueReminders(ctx, cfg.ReminderBefore)
+			if n > 0 {
+				cfg.Logger.Info("reminders due", "count", n)
+			}
+			return err
+		})))
+	}
 	for _, err := range add {
 		if err != nil {
 			return fmt.Errorf("job workers: %w", err)
@@ -60,15 +83,21 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 // periodicJobs are inserted by River's elected leader only, so each runs
 // once per interval however many replicas run.
 func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
-	if h.Sweeper == nil {
-		return nil
-	}
-	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
+	var out []*river.PeriodicJob
+	if h.Sweeper != nil {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return SweepHoldsArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: cfg.SweepInterval}}
-		}, &river.PeriodicJobOpts{ID: "sweep_holds", RunOnStart: true}),
+		}, &river.PeriodicJobOpts{ID: "sweep_holds", RunOnStart: true}))
 	}
+	if remindersOn(h, cfg) {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(cfg.ReminderInterval), func() (river.JobArgs, *river.InsertOpts) {
+			return RemindersArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: cfg.ReminderInterval}}
+		}, &river.PeriodicJobOpts{ID: "record_reminders", RunOnStart: true}))
+	}
+	return out
 }
+
+func remindersOn(h Handlers, cfg Config) bool { return h.Reminders != nil && cfg.ReminderBefore > 0 }
 
 // worker runs one kind of job, counts its outcomes and logs failures: WARN
 // while it will be retried, ERROR when River gives up on it.
