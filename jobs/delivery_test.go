@@ -188,4 +188,3 @@ func TestFirstAttemptFailingBeforeSendingIsNotAReplacement(t *testing.T) {
 		}
 	})
 }
-
