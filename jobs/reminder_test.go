@@ -22,7 +22,11 @@ type shiftedClock struct {
 	off time.Duration
 }
 
-func (c *shiftedClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.off) }
+func (c *shiftedClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
 
 func (c *shiftedClock) Set(off time.Duration) { c.mu.Lock(); c.off = off; c.mu.Unlock() }
 
