@@ -9,9 +9,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"basketball"
 	"basketball/email"
+	"basketball/jobs"
 	"basketball/sqldb"
 )
 
@@ -36,13 +38,15 @@ type Config struct {
 	TrustProxy           bool
 	LogFormat            string
 	JobMaxAttempts       int
+	ReminderBefore       time.Duration
+	AccountDelivery      string
 }
 
 // setting is one row of the configuration table.
 type setting struct {
 	env, def, help string
 	secret         bool
-	field          func(c *Config) any // *string, *int or *bool
+	field          func(c *Config) any // *string, *int, *bool or *time.Duration
 }
 
 var settings = []setting{
@@ -64,6 +68,8 @@ var settings = []setting{
 	{"TRUST_PROXY", "false", "take the client IP from X-Forwarded-For (only behind your own proxy)", false, func(c *Config) any { return &c.TrustProxy }},
 	{"LOG_FORMAT", "text", "text or json", false, func(c *Config) any { return &c.LogFormat }},
 	{"JOB_MAX_ATTEMPTS", "25", "attempts of the post-payment job before it is discarded (25 ≈ three weeks of backoff)", false, func(c *Config) any { return &c.JobMaxAttempts }},
+	{"REMINDER_BEFORE", "24h", "how long before a tryout starts its reminder email goes out (e.g. 24h, 90m); 0 turns reminders off", false, func(c *Config) any { return &c.ReminderBefore }},
+	{"ACCOUNT_DELIVERY", "password", "password: the confirmation carries a temporary password; invite: Keycloak emails its own set-password link", false, func(c *Config) any { return &c.AccountDelivery }},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -129,6 +135,12 @@ func loadConfig(getenv func(string) string, fs *flag.FlagSet, args []string) (Co
 				return c, fmt.Errorf("%s: want true or false, got %q", s.env, v)
 			}
 			*p = b
+		case *time.Duration:
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return c, fmt.Errorf("%s: want a duration such as 24h or 90m (0 = off), got %q", s.env, v)
+			}
+			*p = d
 		}
 	}
 	return c, c.validate()
@@ -190,6 +202,9 @@ func (c Config) validate() error {
 	if c.JobMaxAttempts < 1 {
 		return fmt.Errorf("JOB_MAX_ATTEMPTS: want at least 1")
 	}
+	if c.AccountDelivery != jobs.DeliverPassword && c.AccountDelivery != jobs.DeliverInvite {
+		return fmt.Errorf("ACCOUNT_DELIVERY: want %s or %s, got %q", jobs.DeliverPassword, jobs.DeliverInvite, c.AccountDelivery)
+	}
 	return nil
 }
 
@@ -239,6 +254,8 @@ func derefAny(p any) any {
 	case *int:
 		return *v
 	case *bool:
+		return *v
+	case *time.Duration:
 		return *v
 	}
 	return p

@@ -64,7 +64,8 @@ func postPaymentStep(cfg Config, db *sqldb.DB, logger *slog.Logger) (*jobs.PostP
 	if err != nil {
 		return nil, fmt.Errorf("SMTP_URL/MAIL_DIR: %w", err)
 	}
-	step := &jobs.PostPayment{Store: db, Mailer: mailer, MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Logger: logger}
+	step := &jobs.PostPayment{Store: db, Mailer: mailer, MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Logger: logger,
+		Delivery: cfg.AccountDelivery}
 	if cfg.KeycloakURL != "" {
 		kc, err := keycloak.New(keycloak.Config{URL: cfg.KeycloakURL, Realm: cfg.KeycloakRealm,
 			ClientID: cfg.KeycloakClientID, ClientSecret: cfg.KeycloakClientSecret})
@@ -130,10 +131,10 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		return err
 	}
 	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL}, registration.Deps{
-		Store: db, Payments: payments, PostPayment: step.Run, Observer: metrics, Logger: logger,
+		Store: db, Payments: payments, PostPayment: step.RunInline, Observer: metrics, Logger: logger,
 	})
-	queue, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: step, Sweeper: svc}, jobs.Config{
-		MaxAttempts: cfg.JobMaxAttempts, Logger: logger,
+	queue, err := jobs.NewQueue(db.RiverDriver(), jobs.Handlers{PostPayment: step, Sweeper: svc, Reminders: db}, jobs.Config{
+		MaxAttempts: cfg.JobMaxAttempts, Logger: logger, ReminderBefore: cfg.ReminderBefore,
 		Outcome: func(kind, o string) { metrics.Jobs.WithLabelValues(kind, o).Inc() },
 	})
 	if err != nil {
