@@ -24,8 +24,8 @@ var emails = map[string]emailFunc{
 }
 
 // Render renders a notification's email as SendNotification would send it
-// (mail preview uses it). A notification that is no longer due renders
-// with an error saying so.
+// (mail preview uses it). For a notification that is no longer due it
+// returns the message and an error for which NotDue reports true.
 func (p *PostPayment) Render(ctx context.Context, n basketball.Notification) (email.Message, error) {
 	render, ok := emails[n.Kind]
 	if !ok {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"basketball"
@@ -124,13 +125,16 @@ func reminderEmail(ctx context.Context, p *PostPayment, n basketball.Notificatio
 	if err != nil {
 		return email.Message{}, err
 	}
-	if reg.Status != basketball.StatusPaid {
-		return email.Message{}, notDue("the registration is %s", reg.Status)
+	msg, err := email.RenderReminder(email.Reminder{Tryout: s.tryout()})
+	switch {
+	case err != nil:
+		return msg, err
+	case reg.Status != basketball.StatusPaid:
+		return msg, notDue("the registration is %s", reg.Status)
+	case !p.now().Before(s.t.StartsAt):
+		return msg, notDue("the tryout has started")
 	}
-	if !p.now().Before(s.t.StartsAt) {
-		return email.Message{}, notDue("the tryout has started")
-	}
-	return email.RenderReminder(email.Reminder{Tryout: s.tryout()})
+	return msg, nil
 }
 
 // tryoutChangedEmail renders a change notice from the notification's data
@@ -145,9 +149,6 @@ func tryoutChangedEmail(ctx context.Context, p *PostPayment, n basketball.Notifi
 	if err != nil {
 		return email.Message{}, err
 	}
-	if reg.Status != basketball.StatusPaid {
-		return email.Message{}, notDue("the registration is %s", reg.Status)
-	}
 	ch, err := decodeChange(n)
 	if err != nil {
 		return email.Message{}, err
@@ -160,13 +161,31 @@ func tryoutChangedEmail(ctx context.Context, p *PostPayment, n basketball.Notifi
 	if err != nil {
 		return msg, err
 	}
-	return msg, s.attachEvent(&msg)
+	if err := s.attachEvent(&msg); err != nil {
+		return msg, err
+	}
+	if reg.Status != basketball.StatusPaid {
+		return msg, notDue("the registration is %s", reg.Status)
+	}
+	return msg, nil
 }
 
 // notDueError says a notification's email is no longer wanted: it is
-// canceled, not sent.
+// canceled, not sent. A renderer returns it with the rendered message, so
+// a preview can still show it.
 type notDueError struct{ why string }
 
 func (e notDueError) Error() string { return "no longer due: " + e.why }
+
+// NotDue reports whether err from Render means the email would not be
+// sent now (the registration is no longer paid, the tryout has started),
+// and why.
+func NotDue(err error) (string, bool) {
+	var nd notDueError
+	if errors.As(err, &nd) {
+		return nd.why, true
+	}
+	return "", false
+}
 
 func notDue(format string, args ...any) error { return notDueError{fmt.Sprintf(format, args...)} }

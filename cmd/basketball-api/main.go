@@ -29,7 +29,7 @@ Commands:
   promo create|list     create a promo code of a club, or list a club's codes
   registrations list    list a club's registrations
   demo                  serve a demo club on a fresh SQLite file
-  mail preview          render the confirmation email
+  mail preview          render an email of any kind (--kind confirmation, reminder, tryout_changed, …)
 
 Run "basketball-api COMMAND --help" for a command's flags.
 Configuration comes from environment variables; see "basketball-api serve --help".
