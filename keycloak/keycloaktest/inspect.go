@@ -110,6 +110,21 @@ func (s *Server) VerifyEmail(userID string) bool {
 	return ok
 }
 
+// VerifyEmailAddress is VerifyEmail for the user with this email (any
+// case).
+func (s *Server) VerifyEmailAddress(email string) bool {
+	email = strings.ToLower(email)
+	s.mu.Lock()
+	id := ""
+	for _, rec := range s.users {
+		if rec.Email == email {
+			id = rec.ID
+		}
+	}
+	s.mu.Unlock()
+	return id != "" && s.VerifyEmail(id)
+}
+
 // ActionsEmails returns every execute-actions-email call accepted so far,
 // oldest first.
 func (s *Server) ActionsEmails() []ActionsEmail {

@@ -143,6 +143,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /_test/check-password", s.handleTestCheckPassword)
 	mux.HandleFunc("GET /test-login", s.handleLoginPage)
 	mux.HandleFunc("POST /test-login", s.handleLoginCheck)
+	mux.HandleFunc("POST /test-login/verify-email", s.handleVerifyEmail)
 	mux.HandleFunc("GET /realms/{realm}/account", s.handleLoginPage)
 	return s.unlessDown(mux)
 }

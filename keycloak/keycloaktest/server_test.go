@@ -377,4 +377,9 @@ func TestLoginPage(t *testing.T) {
 	if status != 200 || strings.TrimSpace(body) != `{"ok":false,"outcome":"verify_email"}` {
 		t.Errorf("unverified check-password: %d %s", status, body)
 	}
+	// Following the link (the page's button) lets the password in.
+	status, _, body = send(t, "POST", s.URL()+"/test-login/verify-email", "application/x-www-form-urlencoded", "email=BOB%40example.org", nil)
+	if status != 200 || !strings.Contains(body, "is confirmed") || !s.CheckPassword("bob@example.org", "the-Password-2") {
+		t.Errorf("verify email: %d\n%s", status, body)
+	}
 }
