@@ -118,26 +118,26 @@ func ICS(e Event) ([]byte, error) {
 func (e Event) validate() error {
 	var errs []error
 	if strings.TrimSpace(e.UID) == "" {
-		errs = append(errs, errors.New("UID is required"))
+		errs = append(errs, errors.New("a UID is required"))
 	}
 	if strings.TrimSpace(e.Summary) == "" {
-		errs = append(errs, errors.New("Summary is required"))
+		errs = append(errs, errors.New("a summary is required"))
 	}
 	if e.TimeZone == "" {
-		errs = append(errs, errors.New("TimeZone is required"))
+		errs = append(errs, errors.New("a time zone is required"))
 	}
 	if e.Start.IsZero() || e.End.IsZero() {
-		errs = append(errs, errors.New("Start and End are required"))
+		errs = append(errs, errors.New("the start and end times are required"))
 	} else if !e.End.After(e.Start) {
-		errs = append(errs, errors.New("End must be after Start"))
+		errs = append(errs, errors.New("the end must be after the start"))
 	}
 	switch e.Status {
 	case "", StatusConfirmed, StatusTentative, StatusCanceled:
 	default:
-		errs = append(errs, fmt.Errorf("Status %q is not an event status", e.Status))
+		errs = append(errs, fmt.Errorf("status %q is not an event status", e.Status))
 	}
 	if e.Sequence < 0 {
-		errs = append(errs, errors.New("Sequence must not be negative"))
+		errs = append(errs, errors.New("the sequence must not be negative"))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("calendar: invalid event: %w", errors.Join(errs...))

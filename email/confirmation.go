@@ -213,14 +213,14 @@ func (c Confirmation) validate() error {
 	}
 	if c.Invite != nil {
 		if c.Account != nil || c.ExistingAccount {
-			errs = append(errs, errors.New("Invite excludes Account and ExistingAccount"))
+			errs = append(errs, errors.New("an Invite excludes Account and ExistingAccount"))
 		}
 		if c.Invite.Email == "" || c.Invite.LoginURL == "" || c.Invite.ResetURL == "" || c.Invite.ValidFor <= 0 {
-			errs = append(errs, errors.New("Invite needs Email, LoginURL, ResetURL and ValidFor"))
+			errs = append(errs, errors.New("an Invite needs Email, LoginURL, ResetURL and ValidFor"))
 		}
 	}
 	if (c.Resent || c.VerifyEmail) && c.Account == nil {
-		errs = append(errs, errors.New("Resent and VerifyEmail need Account"))
+		errs = append(errs, errors.New("a Resent or VerifyEmail confirmation needs an Account"))
 	}
 	if c.ExistingAccount && (c.LoginURL == "" || c.ResetURL == "") {
 		errs = append(errs, errors.New("ExistingAccount needs LoginURL and ResetURL"))
