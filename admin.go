@@ -192,17 +192,6 @@ type CancellationData struct {
 	Currency     string `json:"currency"`
 }
 
-// TryoutChangedData is the data of a tryout_changed notification: the
-// tryout's time and place before and after one change, RFC 3339 times.
-type TryoutChangedData struct {
-	OldStartsAt time.Time `json:"old_starts_at"`
-	OldEndsAt   time.Time `json:"old_ends_at"`
-	OldLocation string    `json:"old_location"`
-	NewStartsAt time.Time `json:"new_starts_at"`
-	NewEndsAt   time.Time `json:"new_ends_at"`
-	NewLocation string    `json:"new_location"`
-}
-
 // TryoutStats is a tryout as the club's dashboard shows it.
 type TryoutStats struct {
 	Tryout

@@ -37,11 +37,26 @@ const (
 	// NotifyCancellation: staff canceled (or refunded) the registration;
 	// data is a CancellationData.
 	NotifyCancellation = "cancellation"
-	// NotifyTryoutChanged: staff moved the tryout or changed its location;
-	// one per paid registration and change (dedupe key "change-N"), data
-	// is a TryoutChangedData.
+	// NotifyReminder is the email REMINDER_BEFORE ahead of the tryout,
+	// once per registration (dedupe key "").
+	NotifyReminder = "reminder"
+	// NotifyTryoutChanged tells a paid registration's parent that staff
+	// moved the tryout or changed its location. Its dedupe key is the
+	// tryout's change counter (a decimal number that grows with each
+	// change; the calendar event's SEQUENCE), its data a TryoutChange.
 	NotifyTryoutChanged = "tryout_changed"
 )
+
+// TryoutChange is the data of a tryout_changed notification: the tryout's
+// time and location before and after the change (times in RFC 3339).
+type TryoutChange struct {
+	OldStartsAt time.Time `json:"old_starts_at"`
+	OldEndsAt   time.Time `json:"old_ends_at"`
+	OldLocation string    `json:"old_location"`
+	NewStartsAt time.Time `json:"new_starts_at"`
+	NewEndsAt   time.Time `json:"new_ends_at"`
+	NewLocation string    `json:"new_location"`
+}
 
 // Notification is one email sent exactly once about a subject: a
 // registration (reg_…) or a waitlist entry.

@@ -41,9 +41,26 @@ type Confirmation struct {
 	// RegistrationURL links to the registration's status page.
 	RegistrationURL string
 
+	// CalendarURL links to the registration's calendar event; the caller
+	// attaches the event itself.
+	CalendarURL string
+
 	// Account is non-nil when this registration created the parent's
 	// login; the email then carries the login and its temporary password.
 	Account *Account
+	// VerifyEmail says the new account must confirm its email address at
+	// first login (an account whose password also went back in an HTTP
+	// answer); the email says Keycloak will ask for it.
+	VerifyEmail bool
+	// Resent says this email replaces an earlier one for the same
+	// registration that may have reached the parent: its password was
+	// replaced by Account's, and the email says so.
+	Resent bool
+	// Invite is set when the account was made without a password and
+	// Keycloak emails its own link to choose one (ACCOUNT_DELIVERY=invite):
+	// the email names the login, says to look for that email, and gives
+	// ResetURL in case the link does not arrive or expires.
+	Invite *Invite
 	// ExistingAccount is set when the parent already had a login; the
 	// email then carries no password and points at ResetURL, the login
 	// page's "forgot password" step, in case the parent never chose one.
@@ -54,6 +71,16 @@ type Confirmation struct {
 
 // Account is a login created for the parent; its password is temporary.
 type Account = basketball.Account
+
+// Invite is a login created without a password, whose owner gets
+// Keycloak's own set-password email.
+type Invite struct {
+	Email    string
+	LoginURL string
+	ResetURL string
+	// ValidFor is the lifespan of Keycloak's link.
+	ValidFor time.Duration
+}
 
 // LogValue logs what identifies the email, not its contents.
 func (c Confirmation) LogValue() slog.Value {
@@ -84,7 +111,12 @@ type confirmationView struct {
 	Amount          string
 	PromoCode       string
 	RegistrationURL string
+	CalendarURL     string
 	Account         *Account
+	VerifyEmail     bool
+	Resent          bool
+	Invite          *Invite
+	InviteValidFor  string
 	ExistingAccount bool
 	LoginURL        string
 	ResetURL        string
@@ -120,13 +152,24 @@ func RenderConfirmation(c Confirmation) (Message, error) {
 		Amount:          amount,
 		PromoCode:       c.PromoCode,
 		RegistrationURL: c.RegistrationURL,
+		CalendarURL:     c.CalendarURL,
 		Account:         c.Account,
+		VerifyEmail:     c.VerifyEmail,
+		Resent:          c.Resent,
+		Invite:          c.Invite,
 		ExistingAccount: c.ExistingAccount,
 		LoginURL:        c.LoginURL,
 		ResetURL:        c.ResetURL,
 	}
 
-	return render(KindConfirmation, c.From, c.To, "Tryout registration confirmed: "+player+" – "+c.TryoutName, v)
+	if c.Invite != nil {
+		v.InviteValidFor = formatLifespan(c.Invite.ValidFor)
+	}
+	subject := "Tryout registration confirmed: " + player + " – " + c.TryoutName
+	if c.Resent {
+		subject += " (new password, replaces an earlier email)"
+	}
+	return render(KindConfirmation, c.From, c.To, subject, v)
 }
 
 func (c Confirmation) validate() error {
@@ -167,6 +210,17 @@ func (c Confirmation) validate() error {
 		if c.Account.Email == "" || c.Account.Password == "" || c.Account.LoginURL == "" {
 			errs = append(errs, errors.New("Account needs Email, Password and LoginURL"))
 		}
+	}
+	if c.Invite != nil {
+		if c.Account != nil || c.ExistingAccount {
+			errs = append(errs, errors.New("an Invite excludes Account and ExistingAccount"))
+		}
+		if c.Invite.Email == "" || c.Invite.LoginURL == "" || c.Invite.ResetURL == "" || c.Invite.ValidFor <= 0 {
+			errs = append(errs, errors.New("an Invite needs Email, LoginURL, ResetURL and ValidFor"))
+		}
+	}
+	if (c.Resent || c.VerifyEmail) && c.Account == nil {
+		errs = append(errs, errors.New("a Resent or VerifyEmail confirmation needs an Account"))
 	}
 	if c.ExistingAccount && (c.LoginURL == "" || c.ResetURL == "") {
 		errs = append(errs, errors.New("ExistingAccount needs LoginURL and ResetURL"))

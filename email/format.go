@@ -39,3 +39,20 @@ func formatAmount(amount int64, currency string) (string, error) {
 	}
 	return basketball.FormatAmount(amount, cur), nil
 }
+
+// formatLifespan says how long a link works: "72 hours", "2 days" for
+// whole days over three days, "30 minutes" under an hour.
+func formatLifespan(d time.Duration) string {
+	switch {
+	case d >= 96*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= time.Hour:
+		h := (d + 30*time.Minute) / time.Hour
+		if h == 1 {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", h)
+	default:
+		return fmt.Sprintf("%d minutes", (d+30*time.Second)/time.Minute)
+	}
+}

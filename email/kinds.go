@@ -19,12 +19,14 @@ import (
 
 // Kinds of email, named as the notifications they are sent for.
 const (
-	KindConfirmation = basketball.NotifyConfirmation
-	KindCancellation = basketball.NotifyCancellation
+	KindConfirmation  = basketball.NotifyConfirmation
+	KindCancellation  = basketball.NotifyCancellation
+	KindReminder      = basketball.NotifyReminder
+	KindTryoutChanged = basketball.NotifyTryoutChanged
 )
 
 // kinds lists every kind; each must have both templates (a test checks).
-var kinds = []string{KindConfirmation, KindCancellation}
+var kinds = []string{KindConfirmation, KindCancellation, KindReminder, KindTryoutChanged}
 
 //go:embed templates/*.tmpl
 var templateFS embed.FS

@@ -1,6 +1,7 @@
 package email
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -13,7 +14,7 @@ import (
 )
 
 // Message is one email ready to send: a multipart/alternative message with
-// a plain-text and an HTML part.
+// a plain-text and an HTML part, and any attachments (multipart/mixed).
 type Message struct {
 	From, To string
 	Subject  string
@@ -23,12 +24,25 @@ type Message struct {
 	// from the registration so that a resent email can be recognised.
 	// Empty: a random one in the sender's domain.
 	ID string
+	// Attachments go after the text and HTML parts, e.g. the tryout's
+	// calendar event.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	// Name is the file name the recipient sees, e.g. "tryout.ics".
+	Name string
+	// ContentType is its media type with parameters, e.g.
+	// "text/calendar; charset=utf-8; method=PUBLISH".
+	ContentType string
+	Data        []byte
 }
 
 // Format prints a Message without its bodies, which may hold a password.
 func (m Message) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "{From:%s To:%s Subject:%q ID:%s Text:[%d bytes] HTML:[%d bytes]}",
-		m.From, m.To, m.Subject, m.ID, len(m.Text), len(m.HTML))
+	fmt.Fprintf(f, "{From:%s To:%s Subject:%q ID:%s Text:[%d bytes] HTML:[%d bytes] Attachments:%d}",
+		m.From, m.To, m.Subject, m.ID, len(m.Text), len(m.HTML), len(m.Attachments))
 }
 
 // LogValue keeps the bodies out of slog output for the same reason.
@@ -38,6 +52,7 @@ func (m Message) LogValue() slog.Value {
 		slog.String("to", m.To),
 		slog.String("subject", m.Subject),
 		slog.String("id", m.ID),
+		slog.Int("attachments", len(m.Attachments)),
 	)
 }
 
@@ -81,6 +96,14 @@ func (m Message) toMsg(now time.Time) (*gomail.Msg, error) {
 		}
 	} else {
 		msg.SetBodyString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		if a.Name == "" || strings.ContainsAny(a.Name, "/\\\"\r\n") || a.ContentType == "" {
+			return nil, fmt.Errorf("email: attachment needs a plain file name and a content type")
+		}
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return nil, fmt.Errorf("email: attach %s: %w", a.Name, err)
+		}
 	}
 	return msg, nil
 }

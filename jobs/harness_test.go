@@ -142,7 +142,7 @@ func setup(t *testing.T, engine string, opts ...option) *testBundle {
 		o(t, b)
 	}
 	b.svc = registration.New(registration.Config{PublicURL: publicURL, PromoJobDelay: 200 * time.Millisecond, ReconcileGrace: -1},
-		registration.Deps{Store: b.db, Payments: b.checkout, Records: b.records, PostPayment: b.step.Run, Logger: logger})
+		registration.Deps{Store: b.db, Payments: b.checkout, Records: b.records, PostPayment: b.step.RunInline, Logger: logger})
 	srv := web.NewServer(web.Config{WebhookSecret: b.webhookSecret}, web.Deps{Service: b.svc, Logger: logger})
 	b.srv = httptest.NewServer(srv)
 	t.Cleanup(b.srv.Close)

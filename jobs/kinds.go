@@ -16,15 +16,29 @@ import (
 // periodicJobs.
 
 // Handlers run the jobs. Sweeper may be nil (no periodic hold sweep),
-// Sessions too (no periodic removal of expired staff sessions), and
-// Reconcile (no periodic reconciliation with Stripe).
+// Sessions too (no periodic removal of expired staff sessions), Reminders
+// (no reminders, as with Config.ReminderBefore 0) and Reconcile (no
+// periodic reconciliation with Stripe).
 type Handlers struct {
 	PostPayment *PostPayment
 	Sweeper     Sweeper
 	Sessions    SessionSweeper
+	Reminders   Reminders
 	// Reconcile does one pass of reconciliation with Stripe's events.
 	Reconcile func(ctx context.Context) error
 }
+
+// Reminders records the reminders that are due (the store).
+type Reminders interface {
+	RecordDueReminders(ctx context.Context, before time.Duration) (int, error)
+}
+
+// RemindersArgs is the periodic job that records due reminders; each is
+// then sent by its own NotifyJob.
+type RemindersArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RemindersArgs) Kind() string { return "record_reminders" }
 
 // Sweeper releases lapsed seat holds (the registration service).
 type Sweeper interface {
@@ -72,6 +86,15 @@ func addWorkers(w *river.Workers, h Handlers, cfg Config) error {
 			return err
 		})))
 	}
+	if remindersOn(h, cfg) {
+		add = append(add, river.AddWorkerSafely(w, newPeriodicWorker(cfg, func(ctx context.Context, _ RemindersArgs) error {
+			n, err := h.Reminders.RecordDueReminders(ctx, cfg.ReminderBefore)
+			if n > 0 {
+				cfg.Logger.Info("reminders due", "count", n)
+			}
+			return err
+		})))
+	}
 	for _, err := range add {
 		if err != nil {
 			return fmt.Errorf("job workers: %w", err)
@@ -98,8 +121,13 @@ func periodicJobs(h Handlers, cfg Config) []*river.PeriodicJob {
 	if h.Sessions != nil {
 		every("delete_expired_sessions", sessionSweepInterval, DeleteExpiredSessionsArgs{})
 	}
+	if remindersOn(h, cfg) {
+		every("record_reminders", cfg.ReminderInterval, RemindersArgs{})
+	}
 	return out
 }
+
+func remindersOn(h Handlers, cfg Config) bool { return h.Reminders != nil && cfg.ReminderBefore > 0 }
 
 // worker runs one kind of job, counts its outcomes and logs failures: WARN
 // while it will be retried, ERROR when River gives up on it.

@@ -3,13 +3,19 @@ package jobs_test
 import (
 	"basketball"
 	"slices"
+	"strings"
 	"testing"
+
+	"basketball/keycloak/keycloaktest"
 
 	"basketball/sqldb/sqldbtest"
 )
 
 // mustValidLogin checks that the one email to addr carries a password that
 // logs in to the one Keycloak user, as a temporary password, and returns it.
+// An account made by the free path's request must first confirm its
+// address: the email says so, the password is refused until then, and
+// logs in once the address is verified.
 func (b *testBundle) mustValidLogin(t *testing.T, addr string) string {
 	t.Helper()
 	msg := b.mustOneMessage(t, addr)
@@ -19,8 +25,20 @@ func (b *testBundle) mustValidLogin(t *testing.T, addr string) string {
 	}
 	u := b.mustOneUser(t, addr)
 	held, temporary, _ := b.kc.Password(u.ID)
-	if held != pw || !temporary || !b.kc.CheckPassword(addr, pw) {
+	if held != pw || !temporary {
 		t.Fatalf("the emailed password is not the temporary password Keycloak holds (equal: %v, temporary: %v)", held == pw, temporary)
+	}
+	if slices.Contains(u.RequiredActions, "VERIFY_EMAIL") {
+		if u.EmailVerified || b.kc.Login(addr, pw) != keycloaktest.LoginVerifyEmail {
+			t.Fatalf("an account awaiting its address's confirmation lets the password in (verified: %v)", u.EmailVerified)
+		}
+		if !strings.Contains(msg.Text, "confirm your email address") || !strings.Contains(msg.HTML, "confirm your email address") {
+			t.Errorf("the email does not say the address must be confirmed first")
+		}
+		b.kc.VerifyEmail(u.ID)
+	}
+	if !b.kc.CheckPassword(addr, pw) {
+		t.Fatalf("the emailed password does not log in")
 	}
 	return pw
 }

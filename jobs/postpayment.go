@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +24,7 @@ type Accounts interface {
 	FindUserByEmail(ctx context.Context, email string) (keycloak.User, error)
 	CreateUser(ctx context.Context, u keycloak.NewUser, password string) (string, error)
 	ResetPassword(ctx context.Context, userID, password string) error
+	ExecuteActionsEmail(ctx context.Context, userID string, actions []string, lifespan time.Duration) error
 	LoginURL() string
 	ResetPasswordURL() string
 }
@@ -37,16 +36,30 @@ type Store interface {
 	Tryout(ctx context.Context, clubSlug, tryoutID string) (basketball.Tryout, error)
 	Notification(ctx context.Context, id string) (basketball.Notification, error)
 	NotificationFor(ctx context.Context, regID, kind, key string) (basketball.Notification, error)
+	Notifications(ctx context.Context, subjectID string) ([]basketball.Notification, error)
 	ClaimNotification(ctx context.Context, id string, d time.Duration) (basketball.Notification, bool, error)
 	ReleaseNotification(ctx context.Context, id string) error
 	MarkNotificationSent(ctx context.Context, id string) error
+	CancelNotification(ctx context.Context, id string) error
+	NotificationSendAttempt(ctx context.Context, id string) (int, error)
+	MarkNotificationSendAttempt(ctx context.Context, id string, attempt int) error
 	MarkAccountCreated(ctx context.Context, id string) error
+	UnmarkAccountCreated(ctx context.Context, id string) error
+	ClaimAccountInvite(ctx context.Context, id string) (bool, error)
+	ReleaseAccountInvite(ctx context.Context, id string) error
 }
 
-// RegistrationAttribute is the Keycloak user attribute naming the
-// registration whose job created the user: a retry of that job recognises
-// its own user even if it crashed before recording it.
-const RegistrationAttribute = "basketball_registration_id"
+// Ways a new account reaches the parent (ACCOUNT_DELIVERY).
+const (
+	// DeliverPassword: the confirmation carries a temporary password.
+	DeliverPassword = "password"
+	// DeliverInvite: the account is made without a password and Keycloak
+	// emails its own set-password link; the confirmation says so.
+	DeliverInvite = "invite"
+)
+
+// DefaultInviteLifespan is how long Keycloak's set-password link works.
+const DefaultInviteLifespan = 72 * time.Hour
 
 // ErrBusy means another run holds the notification's lease; the job
 // retries later.
@@ -69,10 +82,17 @@ type PostPayment struct {
 	MailFrom  string
 	PublicURL string
 	Logger    *slog.Logger
+	// Delivery is DeliverPassword (the default) or DeliverInvite.
+	Delivery string
+	// InviteLifespan is the lifespan of Keycloak's set-password link;
+	// default DefaultInviteLifespan.
+	InviteLifespan time.Duration
 	// Lease bounds how long one run may hold the email; default DefaultLease.
 	Lease time.Duration
 	// NewPassword makes temporary passwords; nil uses keycloak.GeneratePassword.
 	NewPassword func() (string, error)
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
 }
 
 // Run performs the step for a registration and says what it did: the
@@ -80,6 +100,20 @@ type PostPayment struct {
 // left to do for a registration not paid or already confirmed). Any error
 // means the job must retry.
 func (p *PostPayment) Run(ctx context.Context, regID string) (basketball.PostPaymentResult, error) {
+	return p.run(ctx, regID, false)
+}
+
+// RunInline is Run for the free path's request, whose HTTP answer shows
+// the new account's password to whoever sent the form, who may not own the
+// email address: an account it creates is marked unverified and must
+// confirm the address (VERIFY_EMAIL) and choose a new password
+// (UPDATE_PASSWORD) before anyone can use it. With DeliverInvite the
+// answer carries no password and the account is made as by Run.
+func (p *PostPayment) RunInline(ctx context.Context, regID string) (basketball.PostPaymentResult, error) {
+	return p.run(ctx, regID, true)
+}
+
+func (p *PostPayment) run(ctx context.Context, regID string, inline bool) (basketball.PostPaymentResult, error) {
 	var none basketball.PostPaymentResult
 	reg, err := p.Store.Registration(ctx, regID)
 	if err != nil || reg.Status != basketball.StatusPaid || reg.ConfirmationSentAt != nil {
@@ -105,25 +139,50 @@ func (p *PostPayment) Run(ctx context.Context, regID string) (basketball.PostPay
 	if reg, err = p.Store.Registration(ctx, regID); err != nil {
 		return none, err
 	}
-	acct, existing, err := p.ensureAccount(ctx, reg)
+	a, err := p.ensureAccount(ctx, reg, inline)
 	if err != nil {
 		return none, fmt.Errorf("account: %w", err)
 	}
-	msg, err := p.Confirmation(ctx, reg, acct, existing)
+	if a.password != nil {
+		// A later attempt of an email that an earlier one may have
+		// delivered (it died before recording it) says that it replaces
+		// that email, whose password is no longer valid.
+		last, err := p.Store.NotificationSendAttempt(ctx, n.ID)
+		if err != nil {
+			return none, err
+		}
+		a.resent = last > 0 && last < n.Attempts
+	}
+	msg, err := p.confirmation(ctx, reg, a)
 	if err != nil {
 		return none, fmt.Errorf("confirmation email: %w", err)
 	}
-	msg.ID = messageID(n, msg.From)
-	if err := p.Mailer.Send(ctx, msg); err != nil {
+	if err := p.send(ctx, n, msg); err != nil {
 		return none, fmt.Errorf("confirmation email: %w", err)
 	}
 	if err := p.Store.MarkNotificationSent(ctx, n.ID); err != nil {
 		return none, err
 	}
 	sent = true
-	p.logger().Info("confirmation sent", "registration_id", regID, "new_account", acct != nil, "existing_account", existing,
-		"attempt", n.Attempts)
-	return basketball.PostPaymentResult{Account: acct, Sent: true}, nil
+	p.logger().Info("confirmation sent", "registration_id", regID, "new_account", a.password != nil, "invite", a.invite,
+		"existing_account", a.existing, "replaces_earlier", a.resent, "attempt", n.Attempts)
+	res := basketball.PostPaymentResult{Account: a.password, Sent: true}
+	if a.invite {
+		// No password: the answer says so (Keycloak emails the link).
+		res.Account = &basketball.Account{Email: a.email, LoginURL: p.Accounts.LoginURL()}
+	}
+	return res, nil
+}
+
+// send hands the email of attempt n.Attempts of a notification to the mail
+// server, with that attempt's Message-ID, after recording that the attempt
+// began sending.
+func (p *PostPayment) send(ctx context.Context, n basketball.Notification, msg email.Message) error {
+	msg.ID = messageID(n, msg.From)
+	if err := p.Store.MarkNotificationSendAttempt(ctx, n.ID, n.Attempts); err != nil {
+		return err
+	}
+	return p.Mailer.Send(ctx, msg)
 }
 
 // claim takes the notification's lease; ok is false (with a nil error)
@@ -156,104 +215,11 @@ func messageID(n basketball.Notification, from string) string {
 	return fmt.Sprintf("%s.%d@%s", n.ID, n.Attempts, domain)
 }
 
-// ensureAccount finds or creates the parent's login. It returns the
-// account with a valid temporary password when this registration created
-// it, or existing=true when the parent's login predates this registration.
-func (p *PostPayment) ensureAccount(ctx context.Context, reg basketball.Registration) (acct *basketball.Account, existing bool, err error) {
-	if p.Accounts == nil {
-		return nil, false, nil
+func (p *PostPayment) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
 	}
-	mail := strings.ToLower(reg.ParentEmail)
-	u, err := p.Accounts.FindUserByEmail(ctx, mail)
-	switch {
-	case errors.Is(err, keycloak.ErrNotFound):
-		pw, err := p.password()
-		if err != nil {
-			return nil, false, err
-		}
-		_, err = p.Accounts.CreateUser(ctx, keycloak.NewUser{
-			Email: mail, FirstName: reg.ParentFirstName, LastName: reg.ParentLastName,
-			Attributes: map[string][]string{RegistrationAttribute: {reg.ID}},
-		}, pw)
-		if errors.Is(err, keycloak.ErrUserExists) {
-			// A sibling's job made it first: one account per parent.
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		if err := p.Store.MarkAccountCreated(ctx, reg.ID); err != nil {
-			return nil, false, err
-		}
-		return &basketball.Account{Email: mail, Password: pw, LoginURL: p.Accounts.LoginURL()}, false, nil
-	case err != nil:
-		return nil, false, err
-	}
-	if reg.AccountCreatedAt == nil && !slices.Contains(u.Attributes[RegistrationAttribute], reg.ID) {
-		return nil, true, nil
-	}
-	// This registration made the account, but its email never went out:
-	// the password from that run is gone, so issue a fresh one now.
-	pw, err := p.password()
-	if err != nil {
-		return nil, false, err
-	}
-	if err := p.Accounts.ResetPassword(ctx, u.ID, pw); err != nil {
-		return nil, false, err
-	}
-	if reg.AccountCreatedAt == nil {
-		if err := p.Store.MarkAccountCreated(ctx, reg.ID); err != nil {
-			return nil, false, err
-		}
-	}
-	return &basketball.Account{Email: mail, Password: pw, LoginURL: p.Accounts.LoginURL()}, false, nil
-}
-
-func (p *PostPayment) password() (string, error) {
-	if p.NewPassword != nil {
-		return p.NewPassword()
-	}
-	return keycloak.GeneratePassword()
-}
-
-// Confirmation renders the confirmation email of a registration; mail
-// preview and resends use it too. With existing set (and provisioning on),
-// the email points at the login page's password reset instead of carrying
-// a password.
-func (p *PostPayment) Confirmation(ctx context.Context, reg basketball.Registration, acct *basketball.Account, existing bool) (email.Message, error) {
-	club, err := p.Store.ClubBySlug(ctx, reg.ClubSlug)
-	if err != nil {
-		return email.Message{}, err
-	}
-	t, err := p.Store.Tryout(ctx, reg.ClubSlug, reg.TryoutID)
-	if err != nil {
-		return email.Message{}, err
-	}
-	from := club.EmailFrom
-	if from == "" {
-		from = p.MailFrom
-	}
-	// What was actually paid, in its currency (SPEC: a mismatch is shown
-	// as Stripe reported it).
-	amount, currency := reg.AmountCents, reg.Currency
-	if reg.AmountPaidCents != nil {
-		amount = *reg.AmountPaidCents
-	}
-	if reg.PaidCurrency != "" {
-		currency = reg.PaidCurrency
-	}
-	c := email.Confirmation{
-		From: from, To: reg.ParentEmail, ParentFirstName: reg.ParentFirstName, ClubName: club.Name,
-		PlayerFirstName: reg.PlayerFirstName, PlayerLastName: reg.PlayerLastName, TryoutName: t.Name,
-		StartsAt: t.StartsAt, EndsAt: t.EndsAt, TimeZone: t.TimeZone, Location: t.Location,
-		AmountCents: amount, Currency: currency, Method: reg.Method, PromoCode: reg.PromoCode,
-		RegistrationURL: strings.TrimRight(p.PublicURL, "/") + "/registrations/" + url.PathEscape(reg.ID),
-		Account:         acct,
-	}
-	if existing && p.Accounts != nil {
-		c.ExistingAccount, c.LoginURL, c.ResetURL = true, p.Accounts.LoginURL(), p.Accounts.ResetPasswordURL()
-	}
-	return email.RenderConfirmation(c)
+	return time.Now()
 }
 
 func (p *PostPayment) logger() *slog.Logger {

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 
 	"basketball"
@@ -39,8 +40,15 @@ func TestPromoRegistration(t *testing.T) {
 			if acct["email"] != addr || pw == "" {
 				t.Fatalf("account = %v", v["account"])
 			}
-			if !b.kc.CheckPassword(addr, pw) {
-				t.Fatal("the password in the answer does not log in")
+			// Whoever sent the form sees the password, so the account
+			// is unusable until the mailbox's owner confirms the address
+			// (issue 9, item 4).
+			u := b.mustOneUser(t, addr)
+			if u.EmailVerified || !slices.Equal(u.RequiredActions, []string{"VERIFY_EMAIL", "UPDATE_PASSWORD"}) {
+				t.Errorf("account made inline: verified %v, required actions %v", u.EmailVerified, u.RequiredActions)
+			}
+			if b.kc.CheckPassword(addr, pw) {
+				t.Fatal("the password in the answer logs in without the mailbox")
 			}
 			if got := b.mustValidLogin(t, addr); got != pw {
 				t.Error("the emailed password differs from the answer's")

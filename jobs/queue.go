@@ -37,6 +37,13 @@ type Config struct {
 	// ReconcileInterval is how often Stripe's events are reconciled
 	// (RECONCILE_INTERVAL); 0 turns it off. One replica at a time.
 	ReconcileInterval time.Duration
+	// ReminderBefore is REMINDER_BEFORE: how long before a tryout starts
+	// its reminders go out; 0 turns reminders off.
+	ReminderBefore time.Duration
+	// ReminderInterval is how often due reminders are looked for; default
+	// 15s, so a reminder goes out within about 20 s of its time. One
+	// replica at a time runs it (River's leader).
+	ReminderInterval time.Duration
 	// Outcome is told the kind and "succeeded", "retried" or "discarded"
 	// after each run.
 	Outcome func(kind, outcome string)
@@ -61,6 +68,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SweepInterval == 0 {
 		c.SweepInterval = 30 * time.Second
+	}
+	if c.ReminderInterval == 0 {
+		c.ReminderInterval = 15 * time.Second
 	}
 	if c.Outcome == nil {
 		c.Outcome = func(string, string) {}

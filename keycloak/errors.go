@@ -58,6 +58,8 @@ func (e *APIError) Unwrap() error {
 type requestError struct {
 	msg   string
 	cause error
+	// notSent: the failure happened before the request left (see NotSent).
+	notSent bool
 }
 
 func (e *requestError) Error() string { return e.msg }

@@ -2,53 +2,80 @@ package keycloak
 
 import (
 	"crypto/rand"
+	"math"
 	"math/big"
 	"strings"
 )
 
-// Characters of generated passwords. Look-alikes (I, l, 1, O, 0) are left
-// out because parents type the password from an email. The symbols need no
-// escaping in HTML or plain text and satisfy Keycloak's "special
-// characters" policy.
+// Generated passwords are typed by parents from an email, often on a
+// phone: lower-case letters and digits only (one keyboard layer, no
+// shift), without the look-alikes i, l, o, 0 and 1, and without any
+// character a shell, a URL or HTML would treat specially; in groups of
+// four joined by hyphens, e.g. "kfmr-7q2x-hb4n-w9pe-ta3c-v8jd".
+//
+// Keycloak's realms have no password policy by default. Each password has
+// at least one letter, one digit and (the hyphens) five special
+// characters, and is 29 characters long, so the common policies length,
+// digits, lowerCase, specialChars, notUsername and notEmail accept it. A
+// policy requiring upper-case letters would refuse it: such a realm should
+// use ACCOUNT_DELIVERY=invite, where parents choose their own password on
+// Keycloak's page.
 const (
-	upperChars  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-	lowerChars  = "abcdefghijkmnopqrstuvwxyz"
+	letterChars = "abcdefghjkmnpqrstuvwxyz"
 	digitChars  = "23456789"
-	symbolChars = "!#%+-=?@"
-	allChars    = upperChars + lowerChars + digitChars + symbolChars
+	// PasswordAlphabet is every character a group may hold.
+	PasswordAlphabet = letterChars + digitChars
+	// PasswordGroups and PasswordGroupSize shape a generated password.
+	PasswordGroups    = 6
+	PasswordGroupSize = 4
+	// PasswordSeparator joins the groups.
+	PasswordSeparator = "-"
 )
 
-// GeneratedPasswordLength is the length of GeneratePassword's passwords:
-// about 120 bits of entropy, above SPEC's minimum of 16 characters.
-const GeneratedPasswordLength = 20
+// GeneratedPasswordLength is the length of GeneratePassword's passwords,
+// separators included.
+const GeneratedPasswordLength = PasswordGroups*PasswordGroupSize + PasswordGroups - 1
+
+// PasswordEntropyBits is the entropy of a generated password: the base-2
+// logarithm of how many passwords GeneratePassword chooses among
+// uniformly (31^24 strings less those without a letter or without a
+// digit), about 118.9 bits.
+func PasswordEntropyBits() float64 {
+	n := PasswordGroups * PasswordGroupSize
+	all := math.Pow(float64(len(PasswordAlphabet)), float64(n))
+	noDigit := math.Pow(float64(len(letterChars)), float64(n))
+	noLetter := math.Pow(float64(len(digitChars)), float64(n))
+	return math.Log2(all - noDigit - noLetter)
+}
 
 // GeneratePassword returns a random password of GeneratedPasswordLength
-// characters with at least one upper-case letter, lower-case letter, digit
-// and symbol, so that common realm password policies accept it.
+// characters: PasswordGroups groups of PasswordGroupSize characters of
+// PasswordAlphabet, with at least one letter and one digit.
 func GeneratePassword() (string, error) {
-	size := big.NewInt(int64(len(allChars)))
-	b := make([]byte, GeneratedPasswordLength)
+	size := big.NewInt(int64(len(PasswordAlphabet)))
+	chars := make([]byte, PasswordGroups*PasswordGroupSize)
 	for {
-		for i := range b {
+		for i := range chars {
 			n, err := rand.Int(rand.Reader, size)
 			if err != nil {
 				return "", err
 			}
-			b[i] = allChars[n.Int64()]
+			chars[i] = PasswordAlphabet[n.Int64()]
 		}
-		// Drawing again until every class is present keeps the choice
-		// uniform among acceptable passwords; about 1 draw in 7 is redrawn.
-		if p := string(b); hasEachClass(p) {
-			return p, nil
+		// Drawing again until both classes are present keeps the choice
+		// uniform among acceptable passwords; about 1 draw in 1,300 is
+		// redrawn.
+		if hasEachClass(string(chars)) {
+			break
 		}
 	}
+	groups := make([]string, PasswordGroups)
+	for i := range groups {
+		groups[i] = string(chars[i*PasswordGroupSize : (i+1)*PasswordGroupSize])
+	}
+	return strings.Join(groups, PasswordSeparator), nil
 }
 
 func hasEachClass(p string) bool {
-	for _, class := range []string{upperChars, lowerChars, digitChars, symbolChars} {
-		if !strings.ContainsAny(p, class) {
-			return false
-		}
-	}
-	return true
+	return strings.ContainsAny(p, letterChars) && strings.ContainsAny(p, digitChars)
 }

@@ -104,7 +104,7 @@ func TestCreateUser(t *testing.T) {
 	password := mustGeneratePassword(t)
 	attrs := map[string][]string{"club": {"demo"}}
 	id, err := b.client.CreateUser(context.Background(),
-		NewUser{Email: "Parent@Example.org", FirstName: "Pat", LastName: "Doe", Attributes: attrs}, password)
+		NewUser{Email: "Parent@Example.org", FirstName: "Pat", LastName: "Doe", Attributes: attrs, EmailVerified: true}, password)
 	if err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
@@ -140,7 +140,7 @@ func TestCreateUserSendsRepresentation(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 	})
 	_, err := mustNew(t, testConfig(srv.URL)).CreateUser(context.Background(),
-		NewUser{Email: "p@example.org", FirstName: "Pat", LastName: "Doe", Attributes: map[string][]string{"k": {"v"}}}, "pw-123456789")
+		NewUser{Email: "p@example.org", FirstName: "Pat", LastName: "Doe", Attributes: map[string][]string{"k": {"v"}}, EmailVerified: true}, "pw-123456789")
 	if err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}

@@ -110,7 +110,7 @@ func TestUpdateTryoutTellsPaidParents(t *testing.T) {
 			t.Fatal(err)
 		}
 		notes := b.notifications(t, paid.ID, basketball.NotifyTryoutChanged)
-		if len(notes) != 2 || notes[0].DedupeKey != "change-1" || notes[1].DedupeKey != "change-2" {
+		if len(notes) != 2 || notes[0].DedupeKey != "1" || notes[1].DedupeKey != "2" {
 			t.Fatalf("paid parent's change emails %+v", notes)
 		}
 		var d map[string]any

@@ -3,7 +3,6 @@ package registration
 import (
 	"context"
 	"iter"
-	"strings"
 
 	"basketball"
 	"basketball/stripe"
@@ -17,15 +16,13 @@ type Records interface {
 	ListEvents(ctx context.Context, p stripe.ListEventsParams) iter.Seq2[stripe.Event, error]
 }
 
-// returnEventPrefix marks, in the events record, a payment confirmed on
-// the parent's return rather than by an event of Stripe's.
-const returnEventPrefix = "return_"
-
 // ConfirmReturn is the parent's return to Stripe's success URL with
 // sessionID. When the registration is pending and the session is its own,
 // it asks Stripe for the session (bounded at about 5 s) and, if it is paid,
 // applies exactly what checkout.session.completed would, through the
-// webhook's code. The query string alone never changes anything: only
+// webhook's code (recorded under SessionCompletedEventID, so a staff
+// action that found the same payment applies it once). The query string
+// alone never changes anything: only
 // Stripe's answer does. Stripe failing leaves the registration as it is
 // (the page says the payment is being confirmed). It returns the
 // registration as it then is.
@@ -45,13 +42,9 @@ func (s *Service) ConfirmReturn(ctx context.Context, regID, sessionID string) (b
 		return reg, nil // not paid (yet), or not this registration's: nothing to apply
 	}
 	ev := stripe.PaymentEvent(sess.CompletedEvent(), nil)
-	ev.ID = returnEventPrefix + sess.ID
+	ev.ID = SessionCompletedEventID(sess.ID)
 	if _, _, err := s.ApplyPaymentEvent(ctx, ev, basketball.PathReturn); err != nil {
 		return reg, err
 	}
 	return s.store.Registration(ctx, regID)
 }
-
-// FromReturn reports whether a recorded event id was a payment confirmed
-// on a parent's return.
-func FromReturn(eventID string) bool { return strings.HasPrefix(eventID, returnEventPrefix) }

@@ -38,6 +38,7 @@ type Store interface {
 	ReleaseCheckout(ctx context.Context, id string, attempt int) error
 	ApplyPaymentEvent(ctx context.Context, ev basketball.PaymentEvent) (outcome, regID string, err error)
 	SweepLapsedHolds(ctx context.Context) (int, error)
+	Notifications(ctx context.Context, subjectID string) ([]basketball.Notification, error)
 }
 
 // Payments creates Stripe Checkout Sessions (or, in the offline demo, the

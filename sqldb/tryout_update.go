@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,8 @@ func (db *DB) CreateTryoutAudited(ctx context.Context, clubSlug string, in baske
 //   - less capacity than the seats taken is refused (EInvalid);
 //   - a new time or location counts a change and records one
 //     tryout_changed notification per paid registration (dedupe key
-//     "change-N", data the old and new time and place);
+//     the change counter, the calendar event's SEQUENCE; data the old and
+//     new time and place);
 //   - the audit entry, with what changed (audit.Detail is prefixed).
 //
 // A patch that changes nothing writes nothing. Another club's tryout is
@@ -109,14 +111,15 @@ func (db *DB) UpdateTryout(ctx context.Context, clubSlug, id string, p basketbal
 }
 
 // tellPaidParents records a tryout_changed notification for every paid
-// registration of the tryout, keyed by the tryout's change count, and
+// registration of the tryout, keyed by the tryout's change count (the
+// updated calendar event's SEQUENCE), and
 // returns how many.
 func (db *DB) tellPaidParents(ctx context.Context, tx *sql.Tx, old, now basketball.Tryout) (int, error) {
 	var change int
 	if err := tx.QueryRowContext(ctx, `SELECT change_count FROM tryouts WHERE id = $1`, old.ID).Scan(&change); err != nil {
 		return 0, fmt.Errorf("change count: %w", err)
 	}
-	data, err := json.Marshal(basketball.TryoutChangedData{
+	data, err := json.Marshal(basketball.TryoutChange{
 		OldStartsAt: old.StartsAt.UTC(), OldEndsAt: old.EndsAt.UTC(), OldLocation: old.Location,
 		NewStartsAt: now.StartsAt.UTC(), NewEndsAt: now.EndsAt.UTC(), NewLocation: now.Location,
 	})
@@ -132,7 +135,7 @@ func (db *DB) tellPaidParents(ctx context.Context, tx *sql.Tx, old, now basketba
 	if err != nil {
 		return 0, err
 	}
-	key := fmt.Sprintf("change-%d", change)
+	key := strconv.Itoa(change) // the calendar event's SEQUENCE
 	for _, id := range ids {
 		if _, err := db.notifyTx(ctx, tx, id, basketball.NotifyTryoutChanged, key, string(data)); err != nil {
 			return 0, err

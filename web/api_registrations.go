@@ -9,9 +9,11 @@ import (
 
 // accountView is the login of a free registration's answer: the one place
 // a password goes out over HTTP (basketball.Account redacts its own JSON).
+// Password is null when the account has none yet (ACCOUNT_DELIVERY=invite:
+// Keycloak emails the parent a link to choose it).
 type accountView struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email    string  `json:"email"`
+	Password *string `json:"password"`
 }
 
 func (s *Server) createRegistration(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +31,10 @@ func (s *Server) createRegistration(w http.ResponseWriter, r *http.Request) {
 	if reg.Status == basketball.StatusPaid {
 		var acct *accountView
 		if res.Account != nil {
-			acct = &accountView{Email: res.Account.Email, Password: res.Account.Password}
+			acct = &accountView{Email: res.Account.Email}
+			if res.Account.Password != "" {
+				acct.Password = &res.Account.Password
+			}
 		}
 		writeJSON(w, http.StatusCreated, struct {
 			RegistrationID string       `json:"registration_id"`

@@ -116,6 +116,7 @@ func (s *Server) routes() http.Handler {
 	mux.page("POST /clubs/{club}/register", guard(s.registerSubmit))
 	mux.page("GET /registrations/{id}", http.HandlerFunc(s.registrationPage))
 	mux.page("GET /registrations/{id}/canceled", http.HandlerFunc(s.canceledPage))
+	mux.page("GET /registrations/{id}/calendar.ics", http.HandlerFunc(s.calendarICS))
 	mux.page("POST /registrations/{id}/pay", guard(s.payAgain))
 	mux.HandleFunc("GET /static/style.css", s.styleCSS)
 	if s.staff != nil && s.admin != nil {

@@ -13,6 +13,7 @@ import (
 
 	"basketball"
 	"basketball/email"
+	"basketball/jobs"
 	"basketball/sqldb"
 )
 
@@ -41,13 +42,15 @@ type Config struct {
 	LogFormat            string
 	JobMaxAttempts       int
 	ReconcileInterval    time.Duration
+	ReminderBefore       time.Duration
+	AccountDelivery      string
 }
 
 // setting is one row of the configuration table.
 type setting struct {
 	env, def, help string
 	secret         bool
-	field          func(c *Config) any // *string, *int or *bool
+	field          func(c *Config) any // *string, *int, *bool or *time.Duration
 }
 
 var settings = []setting{
@@ -73,6 +76,8 @@ var settings = []setting{
 	{"LOG_FORMAT", "text", "text or json", false, func(c *Config) any { return &c.LogFormat }},
 	{"RECONCILE_INTERVAL", "5m", "how often Stripe's events list is read for events whose webhook was lost (0 = off)", false, func(c *Config) any { return &c.ReconcileInterval }},
 	{"JOB_MAX_ATTEMPTS", "25", "attempts of the post-payment job before it is discarded (25 ≈ three weeks of backoff)", false, func(c *Config) any { return &c.JobMaxAttempts }},
+	{"REMINDER_BEFORE", "24h", "how long before a tryout starts its reminder email goes out (e.g. 24h, 90m); 0 turns reminders off", false, func(c *Config) any { return &c.ReminderBefore }},
+	{"ACCOUNT_DELIVERY", "password", "password: the confirmation carries a temporary password; invite: Keycloak emails its own set-password link", false, func(c *Config) any { return &c.AccountDelivery }},
 }
 
 // flagName turns DATABASE_URL into database-url.
@@ -227,6 +232,9 @@ func (c Config) validate() error {
 	}
 	if c.JobMaxAttempts < 1 {
 		return fmt.Errorf("JOB_MAX_ATTEMPTS: want at least 1")
+	}
+	if c.AccountDelivery != jobs.DeliverPassword && c.AccountDelivery != jobs.DeliverInvite {
+		return fmt.Errorf("ACCOUNT_DELIVERY: want %s or %s, got %q", jobs.DeliverPassword, jobs.DeliverInvite, c.AccountDelivery)
 	}
 	return nil
 }

@@ -44,6 +44,10 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{name: "mail from", env: map[string]string{"MAIL_FROM": "not an address"}, want: "MAIL_FROM"},
 		{name: "unreadable secret file", env: map[string]string{"STRIPE_SECRET_KEY_FILE": "/nonexistent-basketball-dir/key"}, want: "STRIPE_SECRET_KEY_FILE"},
 		{name: "stray argument", args: []string{"now"}, want: "now"},
+		{name: "reminder not a duration", env: map[string]string{"REMINDER_BEFORE": "1 day"}, want: "REMINDER_BEFORE"},
+		{name: "negative reminder", env: map[string]string{"REMINDER_BEFORE": "-1h"}, want: "REMINDER_BEFORE"},
+		{name: "unknown account delivery", env: map[string]string{"ACCOUNT_DELIVERY": "email"}, want: "ACCOUNT_DELIVERY"},
+		{name: "account delivery by flag", args: []string{"--account-delivery", "Invite"}, want: "ACCOUNT_DELIVERY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +148,8 @@ func TestPrintConfigMasksSecrets(t *testing.T) {
 		"SMTP_URL":          "smtp://u:*****@127.0.0.1:2525",
 		"LISTEN_ADDR":       ":8080",
 		"MAIL_DIR":          "outbox",
+		"REMINDER_BEFORE":   "24h0m0s",
+		"ACCOUNT_DELIVERY":  "password",
 	} {
 		if got[k] != want {
 			t.Errorf("%s=%q, want %q", k, got[k], want)
@@ -152,7 +158,7 @@ func TestPrintConfigMasksSecrets(t *testing.T) {
 	// Every setting of SPEC "Configuration" is shown.
 	for _, k := range []string{"DATABASE_URL", "LISTEN_ADDR", "PUBLIC_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
 		"STRIPE_API_URL", "KEYCLOAK_URL", "KEYCLOAK_REALM", "KEYCLOAK_CLIENT_ID", "KEYCLOAK_CLIENT_SECRET", "SMTP_URL",
-		"MAIL_DIR", "MAIL_FROM"} {
+		"MAIL_DIR", "MAIL_FROM", "REMINDER_BEFORE", "ACCOUNT_DELIVERY"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("print-config has no %s:\n%s", k, out)
 		}
@@ -208,4 +214,18 @@ func TestSecretFromFile(t *testing.T) {
 		t.Errorf("print-config shows the secret from the file:\n%s", out)
 	}
 	// TestServeUsesSecretFile proves the file's content is the key used.
+}
+
+// TestReminderAndDeliverySettings: REMINDER_BEFORE takes durations (0 is
+// off), ACCOUNT_DELIVERY password or invite, from the environment or flags.
+func TestReminderAndDeliverySettings(t *testing.T) {
+	t.Parallel()
+	got, _ := printConfig(t, map[string]string{"REMINDER_BEFORE": "0", "ACCOUNT_DELIVERY": "invite"})
+	if got["REMINDER_BEFORE"] != "0s" || got["ACCOUNT_DELIVERY"] != "invite" {
+		t.Errorf("REMINDER_BEFORE=%q ACCOUNT_DELIVERY=%q", got["REMINDER_BEFORE"], got["ACCOUNT_DELIVERY"])
+	}
+	got, _ = printConfig(t, nil, "--reminder-before", "90m", "--account-delivery", "password")
+	if got["REMINDER_BEFORE"] != "1h30m0s" || got["ACCOUNT_DELIVERY"] != "password" {
+		t.Errorf("by flag: REMINDER_BEFORE=%q ACCOUNT_DELIVERY=%q", got["REMINDER_BEFORE"], got["ACCOUNT_DELIVERY"])
+	}
 }

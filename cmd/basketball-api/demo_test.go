@@ -72,6 +72,13 @@ func TestDemo(t *testing.T) {
 		if !strings.Contains(mail, "Log in:   "+strings.TrimSuffix(login, "/test-login")) {
 			t.Errorf("the email's login link is not the stand-in's:\n%s", mail)
 		}
+		// The password also went back in the answer, so the account must
+		// confirm its address first (the stand-in's button stands for
+		// Keycloak's link); then it logs in.
+		if mustCheckPassword(t, login, "parent1@example.com", pw) {
+			t.Errorf("the password shown in the answer logs in before the address is confirmed")
+		}
+		mustFollowVerification(t, login, "parent1@example.com")
 		if !mustCheckPassword(t, login, "parent1@example.com", pw) {
 			t.Errorf("the emailed password %q does not log in", pw)
 		}
@@ -181,6 +188,19 @@ func mustCheckPassword(t *testing.T, loginURL, email, password string) bool {
 		t.Fatalf("login check: %d %s", resp.StatusCode, b)
 	}
 	return strings.Contains(string(b), "The password is valid")
+}
+
+// mustFollowVerification presses the stand-in's "follow the link" button.
+func mustFollowVerification(t *testing.T, loginURL, email string) {
+	t.Helper()
+	resp, err := http.PostForm(loginURL+"/verify-email", url.Values{"email": {email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "is confirmed") {
+		t.Fatalf("verify email: %d %s", resp.StatusCode, b)
+	}
 }
 
 // TestDemoCleansUp: without --db the demo works in a temporary folder and

@@ -31,7 +31,7 @@ Commands:
   registrations cancel  cancel a registration (--refund: refund it through Stripe)
   reconcile             apply Stripe events whose webhook never arrived, once
   demo                  serve a demo club on a fresh SQLite file
-  mail preview          render the confirmation email
+  mail preview          render an email of any kind (--kind confirmation, reminder, tryout_changed, …)
 
 Run "basketball-api COMMAND --help" for a command's flags.
 Configuration comes from environment variables; see "basketball-api serve --help".

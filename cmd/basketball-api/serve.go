@@ -91,7 +91,8 @@ func postPaymentStep(cfg Config, db *sqldb.DB, logger *slog.Logger) (*jobs.PostP
 	if err != nil {
 		return nil, fmt.Errorf("SMTP_URL/MAIL_DIR: %w", err)
 	}
-	step := &jobs.PostPayment{Store: db, Mailer: mailer, MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Logger: logger}
+	step := &jobs.PostPayment{Store: db, Mailer: mailer, MailFrom: cfg.MailFrom, PublicURL: cfg.PublicURL, Logger: logger,
+		Delivery: cfg.AccountDelivery}
 	if cfg.KeycloakURL != "" {
 		kc, err := keycloak.New(keycloak.Config{URL: cfg.KeycloakURL, Realm: cfg.KeycloakRealm,
 			ClientID: cfg.KeycloakClientID, ClientSecret: cfg.KeycloakClientSecret})
@@ -156,7 +157,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		return err
 	}
 	svc := registration.New(registration.Config{PublicURL: cfg.PublicURL, ReconcileGrace: opts.reconcileGrace}, registration.Deps{
-		Store: db, Payments: payments, Records: records, PostPayment: step.Run, Observer: metrics, Logger: logger,
+		Store: db, Payments: payments, Records: records, PostPayment: step.RunInline, Observer: metrics, Logger: logger,
 	})
 	var srv *web.Server
 	auth, admin, err := adminArea(cfg, db, svc, payments, opts.demoStaff,
@@ -164,7 +165,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 	if err != nil {
 		return err
 	}
-	handlers := jobs.Handlers{PostPayment: step, Sweeper: svc, Sessions: db}
+	handlers := jobs.Handlers{PostPayment: step, Sweeper: svc, Sessions: db, Reminders: db}
 	if records != nil {
 		handlers.Reconcile = func(ctx context.Context) error {
 			_, err := svc.Reconcile(ctx, time.Time{})
@@ -172,7 +173,7 @@ func (m *Main) runService(ctx context.Context, cfg Config, opts serviceOptions) 
 		}
 	}
 	queue, err := jobs.NewQueue(db.RiverDriver(), handlers, jobs.Config{
-		MaxAttempts: cfg.JobMaxAttempts, Logger: logger, ReconcileInterval: cfg.ReconcileInterval,
+		MaxAttempts: cfg.JobMaxAttempts, Logger: logger, ReconcileInterval: cfg.ReconcileInterval, ReminderBefore: cfg.ReminderBefore,
 		Outcome: func(kind, o string) { metrics.Jobs.WithLabelValues(kind, o).Inc() },
 	})
 	if err != nil {

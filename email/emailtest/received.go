@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
+	"net/textproto"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,13 +37,41 @@ type Received struct {
 	// their transfer encoding (quoted-printable, base64) removed and line
 	// ends turned from the wire's CRLF into "\n", as templates write them.
 	Text, HTML string
+	// Attachments are the parts sent as attachments (Content-Disposition
+	// attachment, or any part that is not text), decoded, in order.
+	Attachments []Attachment
 	// TLS reports whether the SMTP connection was encrypted, User which
 	// user authenticated ("" when none). ParseEML leaves them empty.
 	TLS  bool
 	User string
 }
 
+// Attachment is one attached file of a received message.
+type Attachment struct {
+	// Filename is from Content-Disposition (or Content-Type's name).
+	Filename string
+	// ContentType is the part's Content-Type as sent, MediaType its
+	// media type alone ("text/calendar").
+	ContentType string
+	MediaType   string
+	Data        []byte
+}
+
+// Attachment returns the first attachment of the media type, if any.
+func (r Received) Attachment(mediaType string) (Attachment, bool) {
+	for _, a := range r.Attachments {
+		if a.MediaType == mediaType {
+			return a, true
+		}
+	}
+	return Attachment{}, false
+}
+
 func (r Received) clone() Received {
+	r.Attachments = slices.Clone(r.Attachments)
+	for i := range r.Attachments {
+		r.Attachments[i].Data = bytes.Clone(r.Attachments[i].Data)
+	}
 	r.To = slices.Clone(r.To)
 	r.HeaderTo = slices.Clone(r.HeaderTo)
 	r.Raw = bytes.Clone(r.Raw)
@@ -88,15 +117,17 @@ func ParseEML(raw []byte) (Received, error) {
 	rec.From = rec.HeaderFrom
 	rec.To = slices.Clone(rec.HeaderTo)
 
-	if err := walkPart(&rec, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body); err != nil {
+	if err := walkPart(&rec, textproto.MIMEHeader(msg.Header), msg.Body); err != nil {
 		return Received{}, err
 	}
 	return rec, nil
 }
 
-// walkPart collects the first text/plain and text/html leaves, descending
-// into multipart/* containers (alternative inside mixed, and so on).
-func walkPart(rec *Received, contentType, transferEncoding string, body io.Reader) error {
+// walkPart collects the first text/plain and text/html leaves that are not
+// attachments, and every attachment, descending into multipart/*
+// containers (alternative inside mixed, and so on).
+func walkPart(rec *Received, h textproto.MIMEHeader, body io.Reader) error {
+	contentType, transferEncoding := h.Get("Content-Type"), h.Get("Content-Transfer-Encoding")
 	if contentType == "" {
 		contentType = "text/plain; charset=us-ascii" // RFC 2045 default
 	}
@@ -119,15 +150,25 @@ func walkPart(rec *Received, contentType, transferEncoding string, body io.Reade
 			if err != nil {
 				return fmt.Errorf("emailtest: read %s: %w", mediaType, err)
 			}
-			err = walkPart(rec, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p)
+			err = walkPart(rec, p.Header, p)
 			if err != nil {
 				return err
 			}
 		}
 	}
 
-	if mediaType != "text/plain" && mediaType != "text/html" {
-		return nil // attachments and the like are not inspected
+	disposition, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	if disposition == "attachment" || (mediaType != "text/plain" && mediaType != "text/html") {
+		data, err := decodeBytes(transferEncoding, body)
+		if err != nil {
+			return fmt.Errorf("emailtest: decode %s attachment: %w", mediaType, err)
+		}
+		name := dparams["filename"]
+		if name == "" {
+			name = params["name"]
+		}
+		rec.Attachments = append(rec.Attachments, Attachment{Filename: name, ContentType: contentType, MediaType: mediaType, Data: data})
+		return nil
 	}
 	decoded, err := decodeBody(transferEncoding, body)
 	if err != nil {
@@ -143,6 +184,15 @@ func walkPart(rec *Received, contentType, transferEncoding string, body io.Reade
 }
 
 func decodeBody(transferEncoding string, body io.Reader) (string, error) {
+	b, err := decodeBytes(transferEncoding, body)
+	if err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(string(b), "\r\n", "\n"), nil
+}
+
+// decodeBytes removes a part's transfer encoding.
+func decodeBytes(transferEncoding string, body io.Reader) ([]byte, error) {
 	var r io.Reader
 	switch enc := strings.ToLower(strings.TrimSpace(transferEncoding)); enc {
 	case "", "7bit", "8bit", "binary":
@@ -152,13 +202,9 @@ func decodeBody(transferEncoding string, body io.Reader) (string, error) {
 	case "base64":
 		r = base64.NewDecoder(base64.StdEncoding, body) // skips CR and LF itself
 	default:
-		return "", fmt.Errorf("unknown Content-Transfer-Encoding %q", enc)
+		return nil, fmt.Errorf("unknown Content-Transfer-Encoding %q", enc)
 	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return "", err
-	}
-	return strings.ReplaceAll(string(b), "\r\n", "\n"), nil
+	return io.ReadAll(r)
 }
 
 var textPasswordRE = regexp.MustCompile(`(?m)^\s*Password:\s*(\S+)\s*$`)

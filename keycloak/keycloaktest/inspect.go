@@ -35,6 +35,7 @@ func (s *Server) AddUser(u User, password string) User {
 	}
 	u.Username, u.Email = strings.ToLower(u.Username), strings.ToLower(u.Email)
 	u.Attributes = cloneAttributes(u.Attributes)
+	u.RequiredActions = slices.Clone(u.RequiredActions)
 	rec := &record{User: u, password: password, temporary: password != ""}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,19 +59,83 @@ func (s *Server) Password(userID string) (value string, temporary bool, ok bool)
 }
 
 // CheckPassword reports whether password would log the user with this
-// email (any case) in: the user exists, is enabled and holds that
-// password, temporary or not.
+// email (any case) in: the user exists, is enabled, holds that password,
+// temporary or not, and has no VERIFY_EMAIL pending (Keycloak lets nobody
+// in before the address is confirmed).
 func (s *Server) CheckPassword(email, password string) bool {
+	return s.Login(email, password) == LoginOK
+}
+
+// Outcomes of Login.
+const (
+	LoginOK = "ok"
+	// LoginVerifyEmail: the password is right, but Keycloak would first
+	// mail a link to the address and let the user in only once it is
+	// followed.
+	LoginVerifyEmail = "verify_email"
+	LoginRefused     = "refused"
+)
+
+// Login says what Keycloak would do with this email and password.
+func (s *Server) Login(email, password string) string {
 	email = strings.ToLower(email)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, rec := range s.users {
+		if rec.Email != email {
+			continue
+		}
+		if !rec.Enabled || rec.password == "" || subtle.ConstantTimeCompare([]byte(rec.password), []byte(password)) != 1 {
+			return LoginRefused
+		}
+		if slices.Contains(rec.RequiredActions, "VERIFY_EMAIL") {
+			return LoginVerifyEmail
+		}
+		return LoginOK
+	}
+	return LoginRefused
+}
+
+// VerifyEmail does what following Keycloak's verification link does: the
+// address is verified and VERIFY_EMAIL is no longer required. It reports
+// whether the user exists.
+func (s *Server) VerifyEmail(userID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.users[userID]
+	if ok {
+		rec.EmailVerified = true
+		rec.RequiredActions = slices.DeleteFunc(rec.RequiredActions, func(a string) bool { return a == "VERIFY_EMAIL" })
+	}
+	return ok
+}
+
+// VerifyEmailAddress is VerifyEmail for the user with this email (any
+// case).
+func (s *Server) VerifyEmailAddress(email string) bool {
+	email = strings.ToLower(email)
+	s.mu.Lock()
+	id := ""
+	for _, rec := range s.users {
 		if rec.Email == email {
-			return rec.Enabled && rec.password != "" &&
-				subtle.ConstantTimeCompare([]byte(rec.password), []byte(password)) == 1
+			id = rec.ID
 		}
 	}
-	return false
+	s.mu.Unlock()
+	return id != "" && s.VerifyEmail(id)
+}
+
+// ActionsEmails returns every execute-actions-email call accepted so far,
+// oldest first.
+func (s *Server) ActionsEmails() []ActionsEmail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]ActionsEmail, len(s.actionsEmails))
+	for i, a := range s.actionsEmails {
+		a.Actions = slices.Clone(a.Actions)
+		out[i] = a
+	}
+	return out
 }
 
 // SetDown makes every endpoint answer 503 while down is true.
@@ -106,6 +171,7 @@ func (s *Server) AdminRequests() int {
 func (r *record) snapshot() User {
 	u := r.User
 	u.Attributes = cloneAttributes(u.Attributes)
+	u.RequiredActions = slices.Clone(u.RequiredActions)
 	return u
 }
 
@@ -137,8 +203,10 @@ func (s *Server) handleTestUsers(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// handleTestCheckPassword answers {"ok": bool} to {"email","password"}, so
-// that someone can check that the password in an email really logs in.
+// handleTestCheckPassword answers {"ok": bool, "outcome": …} to
+// {"email","password"}, so that someone can check that the password in an
+// email really logs in; outcome "verify_email" means it is right but the
+// address must be confirmed first.
 func (s *Server) handleTestCheckPassword(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Email    string `json:"email"`
@@ -148,5 +216,6 @@ func (s *Server) handleTestCheckPassword(w http.ResponseWriter, r *http.Request)
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be {\"email\",\"password\"}"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]bool{"ok": s.CheckPassword(in.Email, in.Password)})
+	outcome := s.Login(in.Email, in.Password)
+	writeJSON(w, http.StatusOK, map[string]any{"ok": outcome == LoginOK, "outcome": outcome})
 }

@@ -32,7 +32,13 @@ button{margin-top:1rem;font-size:1rem;padding:.6rem 1rem}
 <h1>Log in to {{.Realm}}</h1>
 <p>This page stands in for Keycloak's login in the offline demo. It checks that an email and the password from a
 confirmation email would log in; a real Keycloak would then ask for a new password, since the emailed one is temporary.</p>
-{{if .Checked}}{{if .OK}}<p class="ok" id="login-result">The password is valid: {{.Email}} can log in.</p>
+{{if .Checked}}{{if eq .Outcome "ok"}}<p class="ok" id="login-result">The password is valid: {{.Email}} can log in.</p>
+{{else if eq .Outcome "verify_email"}}<p class="bad" id="login-result">The password is right, but this account must first confirm its
+email address: Keycloak would now mail a link to {{.Email}} and let the user in only once it is followed (the account's password was shown
+on the registration's answer, so only the mailbox's owner may use it).</p>
+<form method="post" action="/test-login/verify-email"><input type="hidden" name="email" value="{{.Email}}">
+<button type="submit" id="verify-email">Follow the link Keycloak would mail (TEST MODE)</button></form>
+{{else if eq .Outcome "verified"}}<p class="ok" id="login-result">{{.Email}} is confirmed, as if its owner had followed Keycloak's link: log in again.</p>
 {{else}}<p class="bad" id="login-result">That email and password would not log in.</p>{{end}}{{end}}
 <form method="post" action="/test-login">
 <label for="email">Email</label><input id="email" name="email" type="email" value="{{.Email}}" autocomplete="username">
@@ -46,13 +52,30 @@ confirmation email would log in; a real Keycloak would then ask for a new passwo
 
 type loginData struct {
 	Realm, Email string
-	Checked, OK  bool
+	Checked      bool
+	Outcome      string // Login's
 }
 
 // handleLoginPage shows the test login form. It answers both /test-login
 // and the realm's account URL, which is the login link of emails.
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, http.StatusOK, loginData{Realm: s.realm})
+}
+
+// handleVerifyEmail stands for following the verification link Keycloak
+// mails to an account with VERIFY_EMAIL pending.
+func (s *Server) handleVerifyEmail(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	email := r.PostForm.Get("email")
+	outcome := LoginRefused
+	if s.VerifyEmailAddress(email) {
+		outcome = "verified"
+	}
+	s.renderLogin(w, http.StatusOK, loginData{Realm: s.realm, Email: email, Checked: true, Outcome: outcome})
 }
 
 // handleLoginCheck answers the test login form.
@@ -64,7 +87,7 @@ func (s *Server) handleLoginCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	email := r.PostForm.Get("email")
 	s.renderLogin(w, http.StatusOK, loginData{Realm: s.realm, Email: email, Checked: true,
-		OK: s.CheckPassword(email, r.PostForm.Get("password"))})
+		Outcome: s.Login(email, r.PostForm.Get("password"))})
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, d loginData) {

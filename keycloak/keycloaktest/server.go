@@ -5,6 +5,14 @@
 // It answers like Keycloak's documented API (status codes, Location header,
 // errorMessage bodies, lower-cased usernames and emails) so that the
 // keycloak package and the jobs that use it can be tested without a JVM.
+//
+// What it models of a login: a user logs in (CheckPassword, the test login
+// page) when enabled, holding that password, and without VERIFY_EMAIL
+// among its required actions: Keycloak lets nobody in before the address
+// is confirmed through the link it mails (VerifyEmail stands for clicking
+// it). execute-actions-email sends nothing: the fake records each call
+// (ActionsEmails) and checks what Keycloak checks (user, email, enabled,
+// client, redirect URI), so tests can count them.
 // Tests call NewServer; cmd/fake-keycloak serves it for people trying the
 // whole flow by hand. Passwords are kept in clear text: it is a fake.
 package keycloaktest
@@ -37,6 +45,20 @@ type Server struct {
 	down          bool
 	tokensIssued  int
 	adminRequests int
+	actionsEmails []ActionsEmail
+	// actionsEmailFailing makes execute-actions-email answer 500.
+	actionsEmailFailing bool
+}
+
+// ActionsEmail is one execute-actions-email call the fake accepted: the
+// email Keycloak would have sent.
+type ActionsEmail struct {
+	UserID      string
+	Email       string
+	Actions     []string
+	Lifespan    time.Duration
+	ClientID    string
+	RedirectURI string
 }
 
 // record is a user plus the one credential the fake models.
@@ -57,6 +79,9 @@ type User struct {
 	Enabled       bool
 	EmailVerified bool
 	Attributes    map[string][]string
+	// RequiredActions are asked at the next login; VERIFY_EMAIL keeps the
+	// user out until VerifyEmail.
+	RequiredActions []string
 }
 
 // Start serves a fake Keycloak on addr (host:port; port 0 picks a free
@@ -113,10 +138,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/realms/{realm}/users", s.admin(s.handleCreateUser))
 	mux.Handle("GET /admin/realms/{realm}/users/{id}", s.admin(s.handleGetUser))
 	mux.Handle("PUT /admin/realms/{realm}/users/{id}/reset-password", s.admin(s.handleResetPassword))
+	mux.Handle("PUT /admin/realms/{realm}/users/{id}/execute-actions-email", s.admin(s.handleExecuteActionsEmail))
 	mux.HandleFunc("GET /_test/users", s.handleTestUsers)
 	mux.HandleFunc("POST /_test/check-password", s.handleTestCheckPassword)
 	mux.HandleFunc("GET /test-login", s.handleLoginPage)
 	mux.HandleFunc("POST /test-login", s.handleLoginCheck)
+	mux.HandleFunc("POST /test-login/verify-email", s.handleVerifyEmail)
 	mux.HandleFunc("GET /realms/{realm}/account", s.handleLoginPage)
 	return s.unlessDown(mux)
 }

@@ -316,9 +316,9 @@ func TestInspectionEndpoints(t *testing.T) {
 		body string
 		want string
 	}{
-		{`{"email":"ANN@example.org","password":"the-Password-1"}`, `{"ok":true}`},
-		{`{"email":"ann@example.org","password":"wrong"}`, `{"ok":false}`},
-		{`{"email":"bob@example.org","password":"the-Password-1"}`, `{"ok":false}`},
+		{`{"email":"ANN@example.org","password":"the-Password-1"}`, `{"ok":true,"outcome":"ok"}`},
+		{`{"email":"ann@example.org","password":"wrong"}`, `{"ok":false,"outcome":"refused"}`},
+		{`{"email":"bob@example.org","password":"the-Password-1"}`, `{"ok":false,"outcome":"refused"}`},
 	}
 	for _, tt := range tests {
 		status, _, body := send(t, "POST", s.URL()+"/_test/check-password", "application/json", tt.body, nil)
@@ -366,5 +366,20 @@ func TestLoginPage(t *testing.T) {
 		if status != 200 || !strings.Contains(body, want) || strings.Contains(body, pw) {
 			t.Errorf("check %q: %d\n%s", pw, status, body)
 		}
+	}
+	// An account with VERIFY_EMAIL pending does not get in, and is told why.
+	s.AddUser(User{Email: "bob@example.org", Enabled: true, RequiredActions: []string{"VERIFY_EMAIL"}}, "the-Password-2")
+	status, _, body := send(t, "POST", s.URL()+"/test-login", "application/x-www-form-urlencoded", "email=bob%40example.org&password=the-Password-2", nil)
+	if status != 200 || !strings.Contains(body, "must first confirm its") || strings.Contains(body, "The password is valid") {
+		t.Errorf("unverified login: %d\n%s", status, body)
+	}
+	status, _, body = send(t, "POST", s.URL()+"/_test/check-password", "application/json", `{"email":"bob@example.org","password":"the-Password-2"}`, nil)
+	if status != 200 || strings.TrimSpace(body) != `{"ok":false,"outcome":"verify_email"}` {
+		t.Errorf("unverified check-password: %d %s", status, body)
+	}
+	// Following the link (the page's button) lets the password in.
+	status, _, body = send(t, "POST", s.URL()+"/test-login/verify-email", "application/x-www-form-urlencoded", "email=BOB%40example.org", nil)
+	if status != 200 || !strings.Contains(body, "is confirmed") || !s.CheckPassword("bob@example.org", "the-Password-2") {
+		t.Errorf("verify email: %d\n%s", status, body)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -36,14 +37,15 @@ type credentialRepresentation struct {
 
 func representation(u User) userRepresentation {
 	return userRepresentation{
-		ID:            u.ID,
-		Username:      u.Username,
-		Email:         u.Email,
-		FirstName:     u.FirstName,
-		LastName:      u.LastName,
-		Enabled:       u.Enabled,
-		EmailVerified: u.EmailVerified,
-		Attributes:    u.Attributes,
+		ID:              u.ID,
+		Username:        u.Username,
+		Email:           u.Email,
+		FirstName:       u.FirstName,
+		LastName:        u.LastName,
+		Enabled:         u.Enabled,
+		EmailVerified:   u.EmailVerified,
+		Attributes:      u.Attributes,
+		RequiredActions: u.RequiredActions,
 	}
 }
 
@@ -86,14 +88,15 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec := &record{User: User{
-		ID:            uuid.NewString(),
-		Username:      strings.ToLower(in.Username),
-		Email:         strings.ToLower(in.Email),
-		FirstName:     in.FirstName,
-		LastName:      in.LastName,
-		Enabled:       in.Enabled,
-		EmailVerified: in.EmailVerified,
-		Attributes:    cloneAttributes(in.Attributes),
+		ID:              uuid.NewString(),
+		Username:        strings.ToLower(in.Username),
+		Email:           strings.ToLower(in.Email),
+		FirstName:       in.FirstName,
+		LastName:        in.LastName,
+		Enabled:         in.Enabled,
+		EmailVerified:   in.EmailVerified,
+		Attributes:      cloneAttributes(in.Attributes),
+		RequiredActions: slices.Clone(in.RequiredActions),
 	}}
 	for _, c := range in.Credentials {
 		if c.Type == "password" {
